@@ -1,0 +1,144 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { decodeDelivery, type RocketReachDelivery } from '../core/delivery.js';
+import { dispatchDelivery } from '../core/dispatch.js';
+import { RocketReachWebhookError } from '../core/errors.js';
+import { debug } from '../core/logger.js';
+import {
+  resolveOptions,
+  type ResolvedOptions,
+  type RocketReachWebhookOptions as CoreOptions,
+} from '../core/options.js';
+import {
+  decodeSignatureHeader,
+  readRequestId,
+  REQUEST_ID_HEADER,
+  SIGNATURE_HEADER,
+} from '../core/signature.js';
+import { matchesAnySecret } from '../node/hmac.js';
+import { checkBodyHeaders, readBody } from './node-body.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /**
+       * The verified RocketReach delivery. Set by the `rocketreachWebhook()`
+       * middleware on the routes it is mounted on; absent everywhere else.
+       */
+      rocketreach?: RocketReachDelivery;
+    }
+  }
+}
+
+/** A request as this middleware leaves it for the hooks and the app. */
+export type WebhookRequest = IncomingMessage & {
+  rocketreach?: RocketReachDelivery;
+};
+
+/** Options of `rocketreachWebhook()`; hooks receive a request of type `Req`. */
+export type RocketReachWebhookOptions<
+  Req extends IncomingMessage = WebhookRequest,
+> = CoreOptions<Req>;
+
+/** The `(req, res, next)` function that Express, routers and Connect call. */
+export type RocketReachMiddleware<
+  Req extends IncomingMessage = WebhookRequest,
+> = (req: Req, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+interface RouteLike {
+  stack?: { handle?: unknown }[];
+}
+
+/**
+ * Creates the middleware that receives RocketReach webhooks on one route:
+ * it reads the body with a size limit, verifies `X-RocketReach-Signature`
+ * against the raw bytes, validates the payload, sets `req.rocketreach` and
+ * calls the hook for the delivery's kind.
+ *
+ * Requests other than POST pass through untouched. Refusals are handed to
+ * `next(err)` as a `RocketReachWebhookError` with `status` and `code`.
+ */
+export function rocketreachWebhook<
+  Req extends IncomingMessage = WebhookRequest,
+>(options: RocketReachWebhookOptions<Req>): RocketReachMiddleware<Req> {
+  const config = resolveOptions(options, 'rocketreachWebhook');
+
+  const middleware: RocketReachMiddleware<Req> = (req, res, next) => {
+    if (req.method !== 'POST') {
+      next();
+      return;
+    }
+
+    receive(req, config).then(
+      () => {
+        if (res.headersSent || res.writableEnded) return;
+        if (shouldRespond(config, req, middleware)) acknowledge(res);
+        else next();
+      },
+      (error: unknown) => {
+        debug(
+          'refused: %s',
+          (error as { code?: string }).code ?? 'unexpected error',
+        );
+        next(error);
+      },
+    );
+  };
+  return middleware;
+}
+
+async function receive<Req extends IncomingMessage>(
+  req: Req,
+  config: ResolvedOptions<Req>,
+): Promise<void> {
+  // refuse what can be refused from the headers alone
+  checkBodyHeaders(req, config.limit);
+  const expected = decodeSignatureHeader(req.headers[SIGNATURE_HEADER]);
+
+  // verify the exact bytes, before any parsing
+  const rawBody = await readBody(req, config.limit);
+  if (!matchesAnySecret(config.secrets, rawBody, expected)) {
+    throw new RocketReachWebhookError(
+      'signature.mismatch',
+      'The X-RocketReach-Signature header does not match the body under the configured secret.',
+    );
+  }
+
+  // parse, validate, hand over
+  const delivery = decodeDelivery(
+    rawBody,
+    readRequestId(req.headers[REQUEST_ID_HEADER]),
+  );
+  debug('verified %s delivery', delivery.kind);
+  (req as WebhookRequest).rocketreach = delivery;
+  await dispatchDelivery(delivery, config, req);
+}
+
+/**
+ * The rule behind the `respond` default: with hooks, the middleware answers
+ * itself unless a handler follows it in the same route
+ * (`app.post(path, middleware, handler)`); without hooks it always leaves the
+ * answer to the app.
+ */
+function shouldRespond<Req>(
+  config: ResolvedOptions<Req>,
+  req: IncomingMessage,
+  self: unknown,
+): boolean {
+  if (config.respond !== undefined) return config.respond;
+  if (!config.hasHooks) return false;
+
+  const stack = (req as { route?: RouteLike }).route?.stack;
+  if (!Array.isArray(stack)) return true;
+  const position = stack.findIndex((layer) => layer.handle === self);
+  return position === -1 || position === stack.length - 1;
+}
+
+function acknowledge(res: ServerResponse): void {
+  const body = '{"received":true}';
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}

@@ -1,0 +1,120 @@
+import type { IncomingMessage } from 'node:http';
+
+import getRawBody from 'raw-body';
+
+import {
+  RocketReachWebhookError,
+  type RocketReachErrorCode,
+} from '../core/errors.js';
+
+const captured = new WeakMap<IncomingMessage, Buffer>();
+
+/**
+ * Keeps the raw bytes of a request that a global JSON parser reads first.
+ * Pass it as body-parser's `verify` option:
+ * `app.use(express.json({ verify: captureRawBody }))`. The webhook middleware
+ * then verifies the signature against these bytes.
+ */
+export function captureRawBody(
+  req: IncomingMessage,
+  _res: unknown,
+  buf: Buffer,
+): void {
+  captured.set(req, buf);
+}
+
+// Asking the client to close means the rest of a refused body is not read
+// and thrown away byte by byte on this connection.
+const CLOSE = { Connection: 'close' };
+
+/**
+ * Refuses a body before reading it: an unsupported `Content-Encoding` or a
+ * `Content-Length` over the limit.
+ */
+export function checkBodyHeaders(req: IncomingMessage, limit: number): void {
+  const encoding = (
+    req.headers['content-encoding'] ?? 'identity'
+  ).toLowerCase();
+  if (encoding !== 'identity') {
+    throw new RocketReachWebhookError(
+      'body.encoding_unsupported',
+      'Compressed deliveries are not supported: the signature covers the bytes as sent. ' +
+        'Send the body without Content-Encoding.',
+      { headers: CLOSE },
+    );
+  }
+
+  const length = Number(req.headers['content-length']);
+  if (length > limit) throw tooLarge(limit);
+}
+
+/**
+ * The raw bytes of the request body: captured by `captureRawBody`, left as a
+ * Buffer by `express.raw()`, or read here with the size limit. A stream that
+ * another parser has already consumed is a configuration error, reported as
+ * such rather than as a bad signature.
+ */
+export async function readBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Buffer> {
+  const kept = captured.get(req);
+  if (kept) return kept;
+
+  if (req.readableDidRead || req.readableEnded) {
+    const { body } = req as { body?: unknown };
+    if (Buffer.isBuffer(body)) return body;
+    throw new RocketReachWebhookError(
+      'body.already_parsed',
+      'The request body was read by another body parser before the RocketReach webhook ' +
+        'middleware, so its signature cannot be checked. Mount the webhook route before ' +
+        "express.json(), or pass captureRawBody as the parser's verify option: " +
+        'express.json({ verify: captureRawBody }).',
+    );
+  }
+
+  try {
+    return await getRawBody(req, {
+      length: req.headers['content-length'],
+      limit,
+    });
+  } catch (error) {
+    throw translateReadError(error, limit);
+  }
+}
+
+function translateReadError(
+  error: unknown,
+  limit: number,
+): RocketReachWebhookError {
+  const type = (error as { type?: unknown }).type;
+  if (type === 'entity.too.large') return tooLarge(limit);
+
+  const known: Record<string, [RocketReachErrorCode, string]> = {
+    'request.aborted': [
+      'body.aborted',
+      'The sender closed the connection before the body ended.',
+    ],
+    'request.size.invalid': [
+      'body.length_mismatch',
+      'The body is shorter or longer than its Content-Length header says.',
+    ],
+  };
+  const [code, message] = known[String(type)] ?? [
+    'body.unreadable',
+    'The request body could not be read.',
+  ];
+  return new RocketReachWebhookError(code, message, {
+    cause: error,
+    headers: CLOSE,
+  });
+}
+
+function tooLarge(limit: number): RocketReachWebhookError {
+  return new RocketReachWebhookError(
+    'body.too_large',
+    `The body is larger than the ${limit}-byte limit. Raise the limit option if deliveries ` +
+      'this large are expected.',
+    { headers: CLOSE },
+  );
+}

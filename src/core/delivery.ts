@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+import { RocketReachWebhookError } from './errors.js';
+import { profileSchema, type RocketReachProfile } from './schema.js';
+
+interface DeliveryBase {
+  /** `RR-Request-ID`, to correlate with the lookup request. Not signed. */
+  requestId: string | undefined;
+  /** The exact bytes that were verified. */
+  rawBody: Uint8Array;
+}
+
+/** A People Lookup result: one profile. */
+export interface SingleDelivery extends DeliveryBase {
+  kind: 'single';
+  profile: RocketReachProfile;
+  /** The same profile, so code can always loop over `profiles`. */
+  profiles: [RocketReachProfile];
+}
+
+/** A Bulk People Lookup result: a list of profiles. */
+export interface BulkDelivery extends DeliveryBase {
+  kind: 'bulk';
+  profiles: RocketReachProfile[];
+}
+
+/** Where and why a signed body did not match the profile schema. */
+export interface DeliveryIssue {
+  /** Path to the offending value, such as `[3, 'emails', 0, 'email']`. */
+  path: PropertyKey[];
+  /** The zod issue code, such as `invalid_type`. */
+  code: string;
+  /** What was expected; never contains the value that was received. */
+  message: string;
+}
+
+/**
+ * A signed, well-formed JSON body that is not a profile or a list of
+ * profiles: the dashboard's "Test Webhook" payload, or a profile whose fields
+ * changed shape. It is authentic, so it is handed over rather than dropped.
+ */
+export interface UnknownDelivery extends DeliveryBase {
+  kind: 'unknown';
+  /** The parsed JSON, unvalidated. */
+  payload: unknown;
+  issues: DeliveryIssue[];
+  /** Always empty: nothing here passed validation as a profile. */
+  profiles: [];
+}
+
+/** What `req.rocketreach` holds after a delivery has been verified. */
+export type RocketReachDelivery =
+  SingleDelivery | BulkDelivery | UnknownDelivery;
+
+const bulkSchema = z.array(profileSchema);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns verified bytes into a delivery: strict UTF-8 and JSON, then the
+ * profile schema. Throws `body.invalid_json` when the bytes are not JSON;
+ * JSON that is not a profile becomes an `unknown` delivery.
+ */
+export function decodeDelivery(
+  rawBody: Uint8Array,
+  requestId: string | undefined,
+): RocketReachDelivery {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(utf8.decode(rawBody));
+  } catch {
+    // The parser's message quotes the body, so it is not kept.
+    throw new RocketReachWebhookError(
+      'body.invalid_json',
+      'The signed body is not valid JSON.',
+    );
+  }
+
+  if (Array.isArray(payload)) {
+    const result = bulkSchema.safeParse(payload);
+    if (result.success)
+      return { kind: 'bulk', requestId, rawBody, profiles: result.data };
+    return unknownDelivery(payload, result.error, requestId, rawBody);
+  }
+
+  const result = profileSchema.safeParse(payload);
+  if (result.success) {
+    const profile = result.data;
+    return { kind: 'single', requestId, rawBody, profile, profiles: [profile] };
+  }
+  return unknownDelivery(payload, result.error, requestId, rawBody);
+}
+
+function unknownDelivery(
+  payload: unknown,
+  error: z.ZodError,
+  requestId: string | undefined,
+  rawBody: Uint8Array,
+): UnknownDelivery {
+  const issues = error.issues.map(({ path, code, message }) => ({
+    path,
+    code,
+    message,
+  }));
+  return { kind: 'unknown', requestId, rawBody, payload, issues, profiles: [] };
+}
+
+/** Describes an issue's location for a log line, without any value. */
+export function formatIssuePath(issue: DeliveryIssue): string {
+  return issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
+}

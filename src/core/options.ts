@@ -1,0 +1,289 @@
+import bytes from 'bytes';
+
+import type {
+  BulkDelivery,
+  SingleDelivery,
+  UnknownDelivery,
+} from './delivery.js';
+import { resolveLogger, type RocketReachLogger } from './logger.js';
+import type { RocketReachProfile } from './schema.js';
+
+/** Room for a 100-profile bulk delivery of heavy profiles, several times over. */
+export const DEFAULT_LIMIT = '2mb';
+
+type Awaitable<T> = T | Promise<T>;
+
+/** Options shared by every adapter; `Req` is that adapter's request type. */
+export interface RocketReachWebhookOptions<Req> {
+  /**
+   * The webhook's secret from the RocketReach dashboard, or a list of secrets
+   * to accept while one is being rotated. Required.
+   */
+  secret: string | readonly (string | undefined)[];
+  /**
+   * The largest body accepted, in bytes or as a string such as `'2mb'`.
+   * Larger bodies are refused with 413 before they are read.
+   * @default '2mb'
+   */
+  limit?: number | string;
+  /** Called once for each verified People Lookup delivery. */
+  onSingle?: (
+    profile: RocketReachProfile,
+    delivery: SingleDelivery,
+    req: Req,
+  ) => Awaitable<void>;
+  /** Called once for each verified Bulk People Lookup delivery. */
+  onBulk?: (
+    profiles: RocketReachProfile[],
+    delivery: BulkDelivery,
+    req: Req,
+  ) => Awaitable<void>;
+  /**
+   * Called for a verified JSON body that is not a profile or a list of
+   * profiles, such as the dashboard's "Test Webhook" payload. Without it such
+   * deliveries are acknowledged and a warning is logged.
+   */
+  onUnknown?: (
+    payload: unknown,
+    delivery: UnknownDelivery,
+    req: Req,
+  ) => Awaitable<void>;
+  /**
+   * Whether the middleware answers the sender itself (200 with
+   * `{"received":true}`) once the hooks have succeeded, or calls `next()` and
+   * leaves the answer to the app.
+   * @default true when a hook is set and no route handler follows the
+   * middleware in the same route; false otherwise
+   */
+  respond?: boolean;
+  /**
+   * Receives warnings about configuration and unexpected deliveries. `false`
+   * silences them.
+   * @default console
+   */
+  logger?: RocketReachLogger | false;
+}
+
+/** Options after validation, in the form the adapters use. */
+export interface ResolvedOptions<Req> {
+  secrets: string[];
+  limit: number;
+  hooks: Pick<
+    RocketReachWebhookOptions<Req>,
+    'onSingle' | 'onBulk' | 'onUnknown'
+  >;
+  hasHooks: boolean;
+  respond: boolean | undefined;
+  logger: RocketReachLogger;
+}
+
+const KNOWN_OPTIONS = [
+  'secret',
+  'limit',
+  'onSingle',
+  'onBulk',
+  'onUnknown',
+  'respond',
+  'logger',
+];
+const HOOKS = ['onSingle', 'onBulk', 'onUnknown'] as const;
+
+/**
+ * Checks the options once, when the middleware is created, so that a
+ * configuration that cannot work fails at start-up instead of on the first
+ * delivery. Throws a `TypeError` that names the option and the fix.
+ */
+export function resolveOptions<Req>(
+  options: RocketReachWebhookOptions<Req>,
+  factory: string,
+): ResolvedOptions<Req> {
+  if (looksLikeRequest(options)) {
+    throw new TypeError(
+      `${factory} was given a request: it is a factory, not a middleware. ` +
+        `Call it with options: app.post(path, ${factory}({ secret })).`,
+    );
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      `${factory} needs an options object with at least a secret, ` +
+        `such as ${factory}({ secret: process.env.ROCKETREACH_WEBHOOK_SECRET }).`,
+    );
+  }
+  rejectUnknownOptions(options as object, factory);
+
+  const logger = resolveLogger(checkLogger(options.logger));
+  const secrets = resolveSecrets(options.secret, logger);
+  const limit = resolveLimit(options.limit);
+
+  for (const name of HOOKS) {
+    const hook = options[name];
+    if (hook !== undefined && typeof hook !== 'function') {
+      throw new TypeError(
+        `The ${name} option must be a function; got ${describe(hook)}.`,
+      );
+    }
+  }
+  if (options.respond !== undefined && typeof options.respond !== 'boolean') {
+    throw new TypeError(
+      `The respond option must be true or false; got ${describe(options.respond)}.`,
+    );
+  }
+
+  const hooks = {
+    onSingle: options.onSingle,
+    onBulk: options.onBulk,
+    onUnknown: options.onUnknown,
+  };
+  const hasHooks = HOOKS.some((name) => options[name] !== undefined);
+  return { secrets, limit, hooks, hasHooks, respond: options.respond, logger };
+}
+
+function resolveSecrets(value: unknown, logger: RocketReachLogger): string[] {
+  const fix =
+    'Pass the secret from the RocketReach dashboard, for example ' +
+    '{ secret: process.env.ROCKETREACH_WEBHOOK_SECRET }.';
+
+  if (value === undefined || value === null) {
+    throw new TypeError(`The secret option is required. ${fix}`);
+  }
+  if (typeof value === 'string') {
+    if (value.length === 0)
+      throw new TypeError(`The secret option is an empty string. ${fix}`);
+    warnOnWhitespace([value], logger);
+    return [value];
+  }
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `The secret option must be a string or a list of strings; got ${describe(value)}.`,
+    );
+  }
+
+  // A rotation is often written as [process.env.NEW, process.env.OLD], where
+  // one variable may not be set yet: empty entries are skipped with a warning.
+  const secrets: string[] = [];
+  value.forEach((entry: unknown, index) => {
+    if (entry === undefined || entry === null || entry === '') return;
+    if (typeof entry !== 'string') {
+      throw new TypeError(
+        `secret[${index}] must be a string; got ${describe(entry)}.`,
+      );
+    }
+    secrets.push(entry);
+  });
+  if (secrets.length === 0) {
+    throw new TypeError(
+      `The secret option is a list with no usable secret: every entry is empty. ${fix}`,
+    );
+  }
+  if (secrets.length < value.length) {
+    logger.warn(
+      `rocketreach-webhooks: ${value.length - secrets.length} of the ${value.length} secrets ` +
+        'given are empty and were skipped; check the environment variables they come from.',
+    );
+  }
+  warnOnWhitespace(secrets, logger);
+  return secrets;
+}
+
+function warnOnWhitespace(secrets: string[], logger: RocketReachLogger): void {
+  if (!secrets.some((secret) => secret.trim() !== secret)) return;
+
+  logger.warn(
+    'rocketreach-webhooks: a configured secret starts or ends with whitespace, so signatures ' +
+      'made with the secret from the dashboard will not match. Trim the value, for example ' +
+      'process.env.ROCKETREACH_WEBHOOK_SECRET.trim().',
+  );
+}
+
+function resolveLimit(value: unknown): number {
+  if (value === undefined) return bytes.parse(DEFAULT_LIMIT) as number;
+
+  const parsed =
+    typeof value === 'number' || typeof value === 'string'
+      ? bytes.parse(value)
+      : null;
+  if (parsed === null || !Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new TypeError(
+      `The limit option must be a positive number of bytes or a size such as '2mb'; ` +
+        `got ${describe(value)}.`,
+    );
+  }
+  return parsed;
+}
+
+function checkLogger(value: unknown): RocketReachLogger | false | undefined {
+  if (value === undefined || value === false) return value;
+
+  const candidate = value as Partial<RocketReachLogger> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof candidate.warn !== 'function' ||
+    typeof candidate.error !== 'function'
+  ) {
+    throw new TypeError(
+      'The logger option must have warn() and error() methods, or be false.',
+    );
+  }
+  return candidate as RocketReachLogger;
+}
+
+function rejectUnknownOptions(options: object, factory: string): void {
+  for (const key of Object.keys(options)) {
+    if (KNOWN_OPTIONS.includes(key)) continue;
+
+    const suggestion = closest(key, KNOWN_OPTIONS);
+    const hint = suggestion ? ` Did you mean "${suggestion}"?` : '';
+    throw new TypeError(
+      `${factory} does not take an option named "${key}".${hint} ` +
+        `Known options: ${KNOWN_OPTIONS.join(', ')}.`,
+    );
+  }
+}
+
+/** The known name nearest to a typo, when it is near enough to be the intent. */
+function closest(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution =
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      const deletion = (previous[j] ?? 0) + 1;
+      const insertion = (current[j - 1] ?? 0) + 1;
+      current.push(Math.min(substitution, deletion, insertion));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function looksLikeRequest(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'headers' in value &&
+    'method' in value &&
+    typeof (value as { on?: unknown }).on === 'function'
+  );
+}
+
+/** Names what a value is without printing it: it may be a secret. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

@@ -1,0 +1,65 @@
+import { RocketReachWebhookError } from './errors.js';
+
+/** The header that carries the base64 HMAC-SHA256 of the raw body. */
+export const SIGNATURE_HEADER = 'x-rocketreach-signature';
+
+/** The header that carries the lookup's request ID; it is not signed. */
+export const REQUEST_ID_HEADER = 'rr-request-id';
+
+/** Length in bytes of an HMAC-SHA256 digest. */
+export const DIGEST_LENGTH = 32;
+
+// A 32-byte digest is 43 base64 characters and one `=`. The 43rd character
+// carries two padding bits that must be zero, which leaves sixteen letters;
+// insisting on them makes the encoding canonical, so exactly one header value
+// is accepted for each digest.
+const CANONICAL_DIGEST = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/** A header value as Node (string or list) or the Fetch API (null) gives it. */
+export type HeaderValue = string | readonly string[] | null | undefined;
+
+/**
+ * Decodes the signature header into the digest bytes it names.
+ *
+ * Strict on purpose: exactly one value, standard base64 with its padding, no
+ * whitespace, no prefix, and 32 bytes once decoded. Throws
+ * `signature.missing` or `signature.malformed`; never echoes the value.
+ */
+export function decodeSignatureHeader(value: HeaderValue): Uint8Array {
+  const values = typeof value === 'string' ? [value] : (value ?? []);
+  if (values.length === 0) {
+    throw new RocketReachWebhookError(
+      'signature.missing',
+      'The X-RocketReach-Signature header is missing.',
+    );
+  }
+  const [single] = values;
+  if (
+    values.length > 1 ||
+    single === undefined ||
+    !CANONICAL_DIGEST.test(single)
+  ) {
+    throw new RocketReachWebhookError(
+      'signature.malformed',
+      'The X-RocketReach-Signature header is not one base64-encoded HMAC-SHA256 digest.',
+    );
+  }
+
+  const binary = atob(single);
+  const digest = new Uint8Array(DIGEST_LENGTH);
+  for (let i = 0; i < DIGEST_LENGTH; i++) digest[i] = binary.charCodeAt(i);
+  return digest;
+}
+
+/**
+ * Reads `RR-Request-ID`. It correlates a delivery with the lookup request but
+ * is not covered by the signature, so it is treated as a hint: trimmed, and
+ * dropped when empty or longer than any UUID-like identifier would be.
+ */
+export function readRequestId(value: HeaderValue): string | undefined {
+  const single = Array.isArray(value) ? value[0] : value;
+  if (typeof single !== 'string') return undefined;
+
+  const trimmed = single.trim();
+  return trimmed.length > 0 && trimmed.length <= 128 ? trimmed : undefined;
+}
