@@ -3,7 +3,15 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'example-app/dist/', 'coverage/', 'node_modules/'] },
+  {
+    ignores: [
+      'dist/',
+      'example-app/dist/',
+      'coverage/',
+      'node_modules/',
+      '.tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -14,6 +22,11 @@ export default tseslint.config(
         { argsIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    // Tests assert on values they have just checked exist.
+    files: ['__tests__/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

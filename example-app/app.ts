@@ -78,11 +78,9 @@ export function createApp({ secret, log }: ExampleAppOptions): express.Express {
         message?: string;
       };
       log.warn(`refused a request to ${WEBHOOK_PATH}: ${status} ${code}`);
-      res
-        .status(status)
-        .json({
-          error: { code, message: expose ? message : 'Internal error' },
-        });
+      res.status(status).json({
+        error: { code, message: expose ? message : 'Internal error' },
+      });
     },
   );
 

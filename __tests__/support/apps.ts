@@ -32,12 +32,18 @@ export function recordingLogger(warnings: string[] = []) {
  */
 export function expressHarness(
   options: Partial<RocketReachWebhookOptions<WebhookRequest>>,
-  mount?: (app: express.Express, middleware: ReturnType<typeof rocketreachWebhook>) => void,
+  mount?: (
+    app: express.Express,
+    middleware: ReturnType<typeof rocketreachWebhook>,
+  ) => void,
 ): Harness {
   const errors: unknown[] = [];
   const logger = recordingLogger();
   const app = express();
-  const middleware = rocketreachWebhook({ logger, ...options } as RocketReachWebhookOptions<WebhookRequest>);
+  const middleware = rocketreachWebhook({
+    logger,
+    ...options,
+  } as RocketReachWebhookOptions<WebhookRequest>);
 
   if (mount) mount(app, middleware);
   else app.post(WEBHOOK_PATH, middleware);
@@ -49,12 +55,19 @@ export function expressHarness(
 export function errorResponder(errors: unknown[]) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     errors.push(err);
-    const { status = 500, code, expose, message } = err as {
+    const {
+      status = 500,
+      code,
+      expose,
+      message,
+    } = err as {
       status?: number;
       code?: string;
       expose?: boolean;
       message?: string;
     };
-    res.status(status).json({ error: { code, message: expose ? message : undefined } });
+    res
+      .status(status)
+      .json({ error: { code, message: expose ? message : undefined } });
   };
 }

@@ -77,10 +77,16 @@ export function rocketreachWebhook<
         else next();
       },
       (error: unknown) => {
-        debug(
-          'refused: %s',
-          (error as { code?: string }).code ?? 'unexpected error',
-        );
+        const { code, headers } = error as Partial<RocketReachWebhookError>;
+        debug('refused: %s', code ?? 'unexpected error');
+
+        // Set here as well as on the error: Express's default handler applies
+        // `err.headers`, while an app's own handler usually does not.
+        if (headers && !res.headersSent) {
+          for (const [name, value] of Object.entries(headers)) {
+            res.setHeader(name, value);
+          }
+        }
         next(error);
       },
     );

@@ -1,0 +1,320 @@
+import { request as httpRequest, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+
+import express from 'express';
+import request from 'supertest';
+
+import { captureRawBody } from '../src/index';
+import { expressHarness, WEBHOOK_PATH } from './support/apps';
+import { delivery, sendRaw } from './support/deliveries';
+import { profile, SECRET } from './support/fixtures';
+
+async function listen(
+  app: express.Express,
+): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      resolve({ server, port: (server.address() as AddressInfo).port });
+    });
+  });
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Sends the headers and the given chunks, then waits for the answer. */
+function rawPost(
+  port: number,
+  headers: Record<string, string>,
+  chunks: Buffer[],
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: WEBHOOK_PATH, headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body }),
+        );
+      },
+    );
+    req.on('error', reject);
+    // With no chunks the body is left unsent on purpose: only the headers
+    // can be answered.
+    req.flushHeaders();
+    for (const chunk of chunks) req.write(chunk);
+    if (chunks.length > 0) req.end();
+  });
+}
+
+describe('size limit', () => {
+  it('responds 413 body.too_large from Content-Length without reading the body', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness({
+      secret: SECRET,
+      limit: 1024,
+      onSingle: single,
+    });
+    const { server, port } = await listen(app);
+    try {
+      const signed = delivery(profile(1));
+      // Announce a 5 MB body but send none of it: only the headers can answer.
+      const res = await rawPost(
+        port,
+        { ...signed.headers, 'content-length': String(5 * 1024 * 1024) },
+        [],
+      );
+
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.body).error.code).toBe('body.too_large');
+      expect(res.headers.connection).toBe('close');
+      expect(single).not.toHaveBeenCalled();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('responds 413 body.too_large for a chunked body that grows past the limit', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness({
+      secret: SECRET,
+      limit: 1024,
+      onSingle: single,
+    });
+    const { server, port } = await listen(app);
+    try {
+      const signed = delivery(undefined, {
+        raw: `{"id":1,"name":"${'x'.repeat(4000)}"}`,
+      });
+      const res = await rawPost(
+        port,
+        { ...signed.headers, 'transfer-encoding': 'chunked' },
+        [signed.body.subarray(0, 600), signed.body.subarray(600)],
+      );
+
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.body).error.code).toBe('body.too_large');
+      expect(single).not.toHaveBeenCalled();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('accepts a body of exactly the limit', async () => {
+    const raw = `{"id":1,"name":"${'x'.repeat(100)}"}`;
+    const single = jest.fn();
+    const { app } = expressHarness({
+      secret: SECRET,
+      limit: raw.length,
+      onSingle: single,
+    });
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(undefined, { raw }),
+    );
+
+    expect(res.status).toBe(200);
+    expect(single).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes the limit as a size string', async () => {
+    const raw = `{"id":1,"name":"${'x'.repeat(2048)}"}`;
+    const { app } = expressHarness({
+      secret: SECRET,
+      limit: '1kb',
+      onSingle: jest.fn(),
+    });
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(undefined, { raw }),
+    );
+
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('body.too_large');
+  });
+
+  it('accepts a 100-profile bulk delivery under the default limit', async () => {
+    const bulk = jest.fn();
+    const { app } = expressHarness({ secret: SECRET, onBulk: bulk });
+    const heavy = Array.from({ length: 100 }, (_, i) =>
+      profile(i + 1, {
+        job_history: Array.from({ length: 10 }, (_, j) => ({
+          company_name: `Example Company ${j}`,
+          title: 'Senior Engineer',
+          description: 'd'.repeat(400),
+          start_date: '2015-01-01',
+          end_date: 'Present',
+        })),
+      }),
+    );
+    const signed = delivery(heavy);
+    expect(signed.body.length).toBeGreaterThan(500_000);
+
+    const res = await sendRaw(request(app).post(WEBHOOK_PATH), signed);
+
+    expect(res.status).toBe(200);
+    expect(bulk.mock.calls[0]?.[0]).toHaveLength(100);
+  });
+});
+
+describe('broken bodies', () => {
+  it('responds 415 body.encoding_unsupported for a compressed body', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness({ secret: SECRET, onSingle: single });
+    const signed = delivery(profile(1));
+
+    const res = await sendRaw(request(app).post(WEBHOOK_PATH), {
+      body: signed.body,
+      headers: { ...signed.headers, 'content-encoding': 'gzip' },
+    });
+
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('body.encoding_unsupported');
+    expect(single).not.toHaveBeenCalled();
+  });
+
+  it('refuses with body.aborted when the sender stops short of Content-Length', async () => {
+    const single = jest.fn();
+    const { app, errors } = expressHarness({
+      secret: SECRET,
+      onSingle: single,
+    });
+    const { server, port } = await listen(app);
+    try {
+      const signed = delivery(profile(1));
+      const head = [
+        `POST ${WEBHOOK_PATH} HTTP/1.1`,
+        'Host: 127.0.0.1',
+        `Content-Length: ${signed.body.length + 10}`,
+        `X-RocketReach-Signature: ${signed.headers['x-rocketreach-signature']}`,
+      ].join('\r\n');
+
+      // Write a body ten bytes short, then close the sending side.
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.end(
+            Buffer.concat([Buffer.from(`${head}\r\n\r\n`), signed.body]),
+          );
+        });
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+      });
+
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(errors.map((e) => (e as { code: string }).code)).toEqual([
+        'body.aborted',
+      ]);
+      expect(single).not.toHaveBeenCalled();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('reads a body of any Content-Type: the signature, not the header, vouches for it', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness({ secret: SECRET, onSingle: single });
+    const signed = delivery(profile(1));
+
+    const res = await sendRaw(request(app).post(WEBHOOK_PATH), {
+      body: signed.body,
+      headers: { ...signed.headers, 'content-type': 'text/plain' },
+    });
+
+    expect(res.status).toBe(200);
+    expect(single).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('behind a global body parser', () => {
+  it('responds 500 body.already_parsed, naming both fixes, when express.json() ran first', async () => {
+    const single = jest.fn();
+    const { app, errors } = expressHarness(
+      { secret: SECRET, onSingle: single },
+      (app, mw) => {
+        app.use(express.json());
+        app.post(WEBHOOK_PATH, mw);
+      },
+    );
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(profile(1)),
+    );
+
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('body.already_parsed');
+    const message = (errors[0] as Error).message;
+    expect(message).toMatch(/before\s+express\.json\(\)/);
+    expect(message).toContain('express.json({ verify: captureRawBody })');
+    expect(single).not.toHaveBeenCalled();
+  });
+
+  it('verifies the captured bytes when express.json() has verify: captureRawBody', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness(
+      { secret: SECRET, onSingle: single },
+      (app, mw) => {
+        app.use(express.json({ verify: captureRawBody }));
+        app.post(WEBHOOK_PATH, mw);
+      },
+    );
+    const raw = JSON.stringify(profile(7), null, 4);
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(undefined, { raw }),
+    );
+
+    expect(res.status).toBe(200);
+    expect(single.mock.calls[0]?.[0]).toEqual(profile(7));
+  });
+
+  it('still refuses a forged body when the bytes were captured', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness(
+      { secret: SECRET, onSingle: single },
+      (app, mw) => {
+        app.use(express.json({ verify: captureRawBody }));
+        app.post(WEBHOOK_PATH, mw);
+      },
+    );
+    const signed = delivery(profile(1));
+
+    const res = await sendRaw(request(app).post(WEBHOOK_PATH), {
+      body: Buffer.from(JSON.stringify(profile(2))),
+      headers: signed.headers,
+    });
+
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('signature.mismatch');
+    expect(single).not.toHaveBeenCalled();
+  });
+
+  it('uses the Buffer that express.raw() left in req.body', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness(
+      { secret: SECRET, onSingle: single },
+      (app, mw) => {
+        app.use(express.raw({ type: '*/*' }));
+        app.post(WEBHOOK_PATH, mw);
+      },
+    );
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(profile(8)),
+    );
+
+    expect(res.status).toBe(200);
+    expect(single.mock.calls[0]?.[0]).toEqual(profile(8));
+  });
+});

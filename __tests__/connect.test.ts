@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import connect from 'connect';
+import request from 'supertest';
+
+import { rocketreachWebhook } from '../src/index';
+import { WEBHOOK_PATH } from './support/apps';
+import { delivery, sendRaw } from './support/deliveries';
+import { OTHER_SECRET, profile, SECRET } from './support/fixtures';
+
+function connectApp(options: Parameters<typeof rocketreachWebhook>[0]) {
+  const app = connect();
+  app.use(WEBHOOK_PATH, rocketreachWebhook(options));
+  app.use(
+    (
+      err: { status?: number; code?: string },
+      _req: IncomingMessage,
+      res: ServerResponse,
+      _next: () => void,
+    ) => {
+      res.statusCode = err.status ?? 500;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ code: err.code }));
+    },
+  );
+  return app;
+}
+
+describe('a plain Connect app', () => {
+  it('responds 200 and runs onSingle for a verified delivery', async () => {
+    const single = jest.fn();
+    const app = connectApp({ secret: SECRET, onSingle: single, logger: false });
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(profile(1)),
+    );
+
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ received: true });
+    expect(single.mock.calls[0]?.[0]).toEqual(profile(1));
+  });
+
+  it('responds 401 signature.mismatch for a delivery signed with another secret', async () => {
+    const single = jest.fn();
+    const app = connectApp({ secret: SECRET, onSingle: single, logger: false });
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(profile(1), { secret: OTHER_SECRET }),
+    );
+
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.text)).toEqual({ code: 'signature.mismatch' });
+    expect(single).not.toHaveBeenCalled();
+  });
+
+  it('passes req.rocketreach on to the next middleware when there are no hooks', async () => {
+    const app = connect();
+    app.use(WEBHOOK_PATH, rocketreachWebhook({ secret: SECRET }));
+    app.use(
+      WEBHOOK_PATH,
+      (
+        req: IncomingMessage & { rocketreach?: { kind: string } },
+        res: ServerResponse,
+      ) => {
+        res.end(req.rocketreach?.kind);
+      },
+    );
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery([profile(1)]),
+    );
+
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('bulk');
+  });
+});
