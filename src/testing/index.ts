@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+
+import { REQUEST_ID_HEADER, SIGNATURE_HEADER } from '../core/signature.js';
+import { sign } from '../node/hmac.js';
+
+export {
+  buildBulk,
+  buildNonAsciiProfile,
+  buildProfile,
+  buildProfileWithUnknownFields,
+  buildSparseProfile,
+} from './fixtures.js';
+
+export interface SignedDeliveryOptions {
+  /** The secret to sign with: the one the receiver is configured with. */
+  secret: string;
+  /** `RR-Request-ID` to send. A fresh UUID when absent. */
+  requestId?: string;
+}
+
+/** A delivery ready to send, the way RocketReach sends it. */
+export interface SignedDelivery {
+  /** The exact bytes that were signed. */
+  body: Buffer;
+  headers: {
+    'content-type': 'application/json';
+    'x-rocketreach-signature': string;
+    'rr-request-id': string;
+  };
+}
+
+/**
+ * Signs a payload the way RocketReach does and returns the body and headers
+ * of the request. A profile or a list of profiles is serialised as compact
+ * JSON; a string, Buffer or Uint8Array is sent byte for byte.
+ *
+ * Works as is with `fetch(url, { method: 'POST', ...delivery })`,
+ * `http.request(url, { method: 'POST', headers }).end(body)` and supertest's
+ * `.set(headers).send(body)`.
+ */
+export function signedDelivery(
+  payload: unknown,
+  options: SignedDeliveryOptions,
+): SignedDelivery {
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    typeof options.secret !== 'string'
+  ) {
+    throw new TypeError(
+      'signedDelivery needs { secret }: the secret the receiver checks against.',
+    );
+  }
+  if (payload === undefined) {
+    throw new TypeError(
+      'signedDelivery needs a payload: a profile, a list of profiles or raw bytes.',
+    );
+  }
+
+  const raw = typeof payload === 'string' || payload instanceof Uint8Array;
+  const body = Buffer.from(
+    raw ? (payload as string | Uint8Array) : JSON.stringify(payload),
+  );
+  keepBytesThroughJsonSerializers(body, raw);
+
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: sign(options.secret, body),
+      [REQUEST_ID_HEADER]: options.requestId ?? randomUUID(),
+    } as SignedDelivery['headers'],
+  };
+}
+
+/**
+ * supertest (through superagent) runs any non-string body with a JSON
+ * content type through `JSON.stringify`, which would turn a Buffer into
+ * `{"type":"Buffer",...}` and break the signature. Giving this Buffer a
+ * `toJSON` that yields the parsed body makes that serialisation write the
+ * same bytes again, which holds whenever the bytes are compact JSON. For raw
+ * bytes that JSON cannot reproduce, `toJSON` explains how to send them.
+ */
+function keepBytesThroughJsonSerializers(body: Buffer, raw: boolean): void {
+  const text = body.toString('utf8');
+  let reproducible = !raw;
+  if (raw) {
+    try {
+      reproducible =
+        JSON.stringify(JSON.parse(text)) === text &&
+        Buffer.from(text).equals(body);
+    } catch {
+      reproducible = false;
+    }
+  }
+
+  Object.defineProperty(body, 'toJSON', {
+    enumerable: false,
+    value: () => {
+      if (reproducible) return JSON.parse(text) as unknown;
+      throw new TypeError(
+        'This signed body is raw bytes that JSON serialisation cannot reproduce. ' +
+          'Send the Buffer itself: with supertest, add .serialize((body) => body).',
+      );
+    },
+  });
+}
