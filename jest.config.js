@@ -10,5 +10,6 @@ module.exports = {
     '^rocketreach-webhooks$': '<rootDir>/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  globalSetup: '<rootDir>/__tests__/support/global-setup.js',
   testTimeout: 15000,
 };

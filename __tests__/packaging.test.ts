@@ -1,17 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Checks the package as npm would publish it. The build runs once here so the
-// suite does not depend on a build left over from an earlier command.
+// Checks the package as npm would publish it, from the build that Jest's
+// global set-up makes before the suites run.
 const root = join(__dirname, '..');
 
 function run(command: string, args: string[]): string {
   return execFileSync(command, args, { cwd: root, encoding: 'utf8' });
 }
-
-beforeAll(() => {
-  run(process.execPath, ['scripts/build.mjs']);
-}, 120_000);
 
 describe('the published package', () => {
   it('ships the build, README, licence and manifest only', () => {
@@ -46,6 +43,7 @@ describe('the published package', () => {
         console.log(JSON.stringify({
           cjs: names(cjs), esm: names(esm),
           signature: cjs.sign('s', '{}') === esm.sign('s', '{}'),
+        testing: typeof require('rocketreach-webhooks/testing').signedDelivery,
           middleware: typeof esm.rocketreachWebhook({ secret: 's' }),
         }));
       });`;
@@ -68,5 +66,20 @@ describe('the published package', () => {
     );
     expect(result.signature).toBe(true);
     expect(result.middleware).toBe('function');
+    expect(result.testing).toBe('function');
+  });
+});
+
+describe('the command-line tool', () => {
+  it('is declared as a bin and starts with a node shebang', () => {
+    const manifest = JSON.parse(run('npm', ['pkg', 'get', 'bin'])) as Record<
+      string,
+      string
+    >;
+    const path = manifest['rocketreach-webhooks']!;
+
+    expect(readFileSync(join(root, path), 'utf8').split('\n')[0]).toBe(
+      '#!/usr/bin/env node',
+    );
   });
 });

@@ -218,7 +218,8 @@ function buildPayload(
       );
     }
     const profile = buildProfile();
-    const room = size - Buffer.byteLength(JSON.stringify(profile)) - 14;
+    // `,"padding":""` adds 13 bytes around the filler itself.
+    const room = size - Buffer.byteLength(JSON.stringify(profile)) - 13;
     return { ...profile, padding: 'x'.repeat(Math.max(0, room)) };
   }
   return buildProfile();
