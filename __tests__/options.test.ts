@@ -86,8 +86,9 @@ describe('the factory refuses options that cannot work', () => {
 
     expect(create(req)).toThrow(TypeError);
     expect(create(req)).toThrow(
-      'rocketreachWebhook was given a request: it is a factory, not a middleware. ' +
-        'Call it with options: app.post(path, rocketreachWebhook({ secret })).',
+      'rocketreachWebhook was given a request: it makes the handler, it is not ' +
+        'the handler. Call it with options: ' +
+        'app.post(path, rocketreachWebhook({ secret })).',
     );
   });
 });

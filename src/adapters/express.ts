@@ -1,22 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { decodeDelivery, type RocketReachDelivery } from '../core/delivery.js';
-import { dispatchDelivery } from '../core/dispatch.js';
-import { RocketReachWebhookError } from '../core/errors.js';
-import { debug } from '../core/logger.js';
+import type { RocketReachDelivery } from '../core/delivery.js';
+import type { RocketReachWebhookError } from '../core/errors.js';
 import {
+  checkBoolean,
   resolveOptions,
   type ResolvedOptions,
   type RocketReachWebhookOptions as CoreOptions,
 } from '../core/options.js';
-import {
-  decodeSignatureHeader,
-  readRequestId,
-  REQUEST_ID_HEADER,
-  SIGNATURE_HEADER,
-} from '../core/signature.js';
+import { checkHeaders, deliver, signatureMismatch } from '../core/receive.js';
+import { REQUEST_ID_HEADER, SIGNATURE_HEADER } from '../core/signature.js';
+import { debug } from '../node/debug.js';
 import { matchesAnySecret } from '../node/hmac.js';
-import { checkBodyHeaders, readBody } from './node-body.js';
+import { readBody } from './node-body.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -37,9 +33,18 @@ export type WebhookRequest = IncomingMessage & {
 };
 
 /** Options of `rocketreachWebhook()`; hooks receive a request of type `Req`. */
-export type RocketReachWebhookOptions<
+export interface RocketReachWebhookOptions<
   Req extends IncomingMessage = WebhookRequest,
-> = CoreOptions<Req>;
+> extends CoreOptions<Req> {
+  /**
+   * Whether the middleware answers the sender itself (200 with
+   * `{"received":true}`) once the hooks have succeeded, or calls `next()` and
+   * leaves the answer to the app.
+   * @default true when a hook is set and no route handler follows the
+   * middleware in the same route; false otherwise
+   */
+  respond?: boolean;
+}
 
 /** The `(req, res, next)` function that Express, routers and Connect call. */
 export type RocketReachMiddleware<
@@ -62,7 +67,13 @@ interface RouteLike {
 export function rocketreachWebhook<
   Req extends IncomingMessage = WebhookRequest,
 >(options: RocketReachWebhookOptions<Req>): RocketReachMiddleware<Req> {
-  const config = resolveOptions(options, 'rocketreachWebhook');
+  const config = resolveOptions(options, {
+    factory: 'rocketreachWebhook',
+    usage: 'app.post(path, rocketreachWebhook({ secret }))',
+    extraOptions: ['respond'],
+  });
+  const { respond } = options;
+  checkBoolean('respond', respond);
 
   const middleware: RocketReachMiddleware<Req> = (req, res, next) => {
     if (req.method !== 'POST') {
@@ -73,8 +84,9 @@ export function rocketreachWebhook<
     receive(req, config).then(
       () => {
         if (res.headersSent || res.writableEnded) return;
-        if (shouldRespond(config, req, middleware)) acknowledge(res);
-        else next();
+        if (shouldRespond(respond, config.hasHooks, req, middleware)) {
+          acknowledge(res);
+        } else next();
       },
       (error: unknown) => {
         const { code, headers } = error as Partial<RocketReachWebhookError>;
@@ -99,26 +111,26 @@ async function receive<Req extends IncomingMessage>(
   config: ResolvedOptions<Req>,
 ): Promise<void> {
   // refuse what can be refused from the headers alone
-  checkBodyHeaders(req, config.limit);
-  const expected = decodeSignatureHeader(req.headers[SIGNATURE_HEADER]);
+  const expected = checkHeaders(
+    {
+      contentEncoding: req.headers['content-encoding'],
+      contentLength: req.headers['content-length'],
+      signature: req.headers[SIGNATURE_HEADER],
+    },
+    config.limit,
+  );
 
   // verify the exact bytes, before any parsing
   const rawBody = await readBody(req, config.limit);
   if (!matchesAnySecret(config.secrets, rawBody, expected)) {
-    throw new RocketReachWebhookError(
-      'signature.mismatch',
-      'The X-RocketReach-Signature header does not match the body under the configured secret.',
-    );
+    throw signatureMismatch();
   }
 
   // parse, validate, hand over
-  const delivery = decodeDelivery(
-    rawBody,
-    readRequestId(req.headers[REQUEST_ID_HEADER]),
-  );
-  debug('verified %s delivery', delivery.kind);
-  (req as WebhookRequest).rocketreach = delivery;
-  await dispatchDelivery(delivery, config, req);
+  await deliver(rawBody, req.headers[REQUEST_ID_HEADER], config, req, (d) => {
+    debug('verified %s delivery', d.kind);
+    (req as WebhookRequest).rocketreach = d;
+  });
 }
 
 /**
@@ -127,13 +139,14 @@ async function receive<Req extends IncomingMessage>(
  * (`app.post(path, middleware, handler)`); without hooks it always leaves the
  * answer to the app.
  */
-function shouldRespond<Req>(
-  config: ResolvedOptions<Req>,
+function shouldRespond(
+  respond: boolean | undefined,
+  hasHooks: boolean,
   req: IncomingMessage,
   self: unknown,
 ): boolean {
-  if (config.respond !== undefined) return config.respond;
-  if (!config.hasHooks) return false;
+  if (respond !== undefined) return respond;
+  if (!hasHooks) return false;
 
   const stack = (req as { route?: RouteLike }).route?.stack;
   if (!Array.isArray(stack)) return true;

@@ -6,6 +6,7 @@ import {
   RocketReachWebhookError,
   type RocketReachErrorCode,
 } from '../core/errors.js';
+import { tooLarge } from '../core/receive.js';
 
 const captured = new WeakMap<IncomingMessage, Buffer>();
 
@@ -21,31 +22,6 @@ export function captureRawBody(
   buf: Buffer,
 ): void {
   captured.set(req, buf);
-}
-
-// Asking the client to close means the rest of a refused body is not read
-// and thrown away byte by byte on this connection.
-const CLOSE = { Connection: 'close' };
-
-/**
- * Refuses a body before reading it: an unsupported `Content-Encoding` or a
- * `Content-Length` over the limit.
- */
-export function checkBodyHeaders(req: IncomingMessage, limit: number): void {
-  const encoding = (
-    req.headers['content-encoding'] ?? 'identity'
-  ).toLowerCase();
-  if (encoding !== 'identity') {
-    throw new RocketReachWebhookError(
-      'body.encoding_unsupported',
-      'Compressed deliveries are not supported: the signature covers the bytes as sent. ' +
-        'Send the body without Content-Encoding.',
-      { headers: CLOSE },
-    );
-  }
-
-  const length = Number(req.headers['content-length']);
-  if (length > limit) throw tooLarge(limit);
 }
 
 /**
@@ -106,15 +82,7 @@ function translateReadError(
   ];
   return new RocketReachWebhookError(code, message, {
     cause: error,
-    headers: CLOSE,
+    // The stream is in an unknown state: do not reuse the connection.
+    headers: { Connection: 'close' },
   });
-}
-
-function tooLarge(limit: number): RocketReachWebhookError {
-  return new RocketReachWebhookError(
-    'body.too_large',
-    `The body is larger than the ${limit}-byte limit. Raise the limit option if deliveries ` +
-      'this large are expected.',
-    { headers: CLOSE },
-  );
 }

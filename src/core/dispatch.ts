@@ -1,6 +1,5 @@
 import { formatIssuePath, type RocketReachDelivery } from './delivery.js';
 import { RocketReachWebhookError } from './errors.js';
-import { debug } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -41,7 +40,6 @@ export async function dispatchDelivery<Req>(
         break;
     }
   } catch (cause) {
-    debug('hook for %s delivery failed', delivery.kind);
     throw new RocketReachWebhookError(
       'hook.failed',
       `The ${hookName(delivery)} hook failed.`,

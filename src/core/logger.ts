@@ -1,8 +1,3 @@
-import createDebug from 'debug';
-
-/** Diagnostics, enabled with `DEBUG=rocketreach-webhooks`. */
-export const debug = createDebug('rocketreach-webhooks');
-
 /**
  * Where warnings and errors go. `console` fits; so does pino, winston or any
  * object with these two methods. Messages never hold secrets, signatures or

@@ -49,14 +49,6 @@ export interface RocketReachWebhookOptions<Req> {
     req: Req,
   ) => Awaitable<void>;
   /**
-   * Whether the middleware answers the sender itself (200 with
-   * `{"received":true}`) once the hooks have succeeded, or calls `next()` and
-   * leaves the answer to the app.
-   * @default true when a hook is set and no route handler follows the
-   * middleware in the same route; false otherwise
-   */
-  respond?: boolean;
-  /**
    * Receives warnings about configuration and unexpected deliveries. `false`
    * silences them.
    * @default console
@@ -73,17 +65,25 @@ export interface ResolvedOptions<Req> {
     'onSingle' | 'onBulk' | 'onUnknown'
   >;
   hasHooks: boolean;
-  respond: boolean | undefined;
   logger: RocketReachLogger;
 }
 
-const KNOWN_OPTIONS = [
+/** How an adapter names itself in errors, and the options it adds. */
+export interface AdapterInfo {
+  /** The factory's name, such as `rocketreachWebhook`. */
+  factory: string;
+  /** A line of code that uses the factory correctly. */
+  usage: string;
+  /** Option names the adapter accepts on top of the shared ones. */
+  extraOptions?: readonly string[];
+}
+
+const SHARED_OPTIONS = [
   'secret',
   'limit',
   'onSingle',
   'onBulk',
   'onUnknown',
-  'respond',
   'logger',
 ];
 const HOOKS = ['onSingle', 'onBulk', 'onUnknown'] as const;
@@ -95,12 +95,12 @@ const HOOKS = ['onSingle', 'onBulk', 'onUnknown'] as const;
  */
 export function resolveOptions<Req>(
   options: RocketReachWebhookOptions<Req>,
-  factory: string,
+  { factory, usage, extraOptions = [] }: AdapterInfo,
 ): ResolvedOptions<Req> {
   if (looksLikeRequest(options)) {
     throw new TypeError(
-      `${factory} was given a request: it is a factory, not a middleware. ` +
-        `Call it with options: app.post(path, ${factory}({ secret })).`,
+      `${factory} was given a request: it makes the handler, it is not the ` +
+        `handler. Call it with options: ${usage}.`,
     );
   }
   if (options === null || typeof options !== 'object') {
@@ -109,7 +109,10 @@ export function resolveOptions<Req>(
         `such as ${factory}({ secret: process.env.ROCKETREACH_WEBHOOK_SECRET }).`,
     );
   }
-  rejectUnknownOptions(options as object, factory);
+  rejectUnknownOptions(options as object, factory, [
+    ...SHARED_OPTIONS,
+    ...extraOptions,
+  ]);
 
   const logger = resolveLogger(checkLogger(options.logger));
   const secrets = resolveSecrets(options.secret, logger);
@@ -123,19 +126,13 @@ export function resolveOptions<Req>(
       );
     }
   }
-  if (options.respond !== undefined && typeof options.respond !== 'boolean') {
-    throw new TypeError(
-      `The respond option must be true or false; got ${describe(options.respond)}.`,
-    );
-  }
-
   const hooks = {
     onSingle: options.onSingle,
     onBulk: options.onBulk,
     onUnknown: options.onUnknown,
   };
   const hasHooks = HOOKS.some((name) => options[name] !== undefined);
-  return { secrets, limit, hooks, hasHooks, respond: options.respond, logger };
+  return { secrets, limit, hooks, hasHooks, logger };
 }
 
 function resolveSecrets(value: unknown, logger: RocketReachLogger): string[] {
@@ -228,21 +225,28 @@ function checkLogger(value: unknown): RocketReachLogger | false | undefined {
   return candidate as RocketReachLogger;
 }
 
-function rejectUnknownOptions(options: object, factory: string): void {
+function rejectUnknownOptions(
+  options: object,
+  factory: string,
+  known: readonly string[],
+): void {
   for (const key of Object.keys(options)) {
-    if (KNOWN_OPTIONS.includes(key)) continue;
+    if (known.includes(key)) continue;
 
-    const suggestion = closest(key, KNOWN_OPTIONS);
+    const suggestion = closest(key, known);
     const hint = suggestion ? ` Did you mean "${suggestion}"?` : '';
     throw new TypeError(
       `${factory} does not take an option named "${key}".${hint} ` +
-        `Known options: ${KNOWN_OPTIONS.join(', ')}.`,
+        `Known options: ${known.join(', ')}.`,
     );
   }
 }
 
 /** The known name nearest to a typo, when it is near enough to be the intent. */
-function closest(name: string, candidates: string[]): string | undefined {
+function closest(
+  name: string,
+  candidates: readonly string[],
+): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {
@@ -271,14 +275,24 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/** A Node request (Express, Connect) or a Fetch API `Request`. */
 function looksLikeRequest(value: unknown): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&
     'headers' in value &&
     'method' in value &&
-    typeof (value as { on?: unknown }).on === 'function'
+    ('url' in value || 'on' in value)
   );
+}
+
+/** Throws unless an optional option is a boolean. */
+export function checkBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(
+      `The ${name} option must be true or false; got ${describe(value)}.`,
+    );
+  }
 }
 
 /** Names what a value is without printing it: it may be a secret. */

@@ -1,0 +1,4 @@
+import createDebug from 'debug';
+
+/** Diagnostics for the Node adapters, enabled with `DEBUG=rocketreach-webhooks`. */
+export const debug = createDebug('rocketreach-webhooks');
