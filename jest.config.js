@@ -8,6 +8,8 @@ module.exports = {
   },
   moduleNameMapper: {
     '^rocketreach-webhooks$': '<rootDir>/src/index.ts',
+    '^rocketreach-webhooks/testing$': '<rootDir>/src/testing/index.ts',
+    '^rocketreach-webhooks/web$': '<rootDir>/src/web.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   globalSetup: '<rootDir>/__tests__/support/global-setup.js',

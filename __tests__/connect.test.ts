@@ -1,9 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 
 import connect from 'connect';
 import request from 'supertest';
 
-import { rocketreachWebhook } from '../src/index';
+import { isRocketReachWebhookError, rocketreachWebhook } from '../src/index';
 import { WEBHOOK_PATH } from './support/apps';
 import { delivery, sendRaw } from './support/deliveries';
 import { OTHER_SECRET, profile, SECRET } from './support/fixtures';
@@ -75,5 +79,47 @@ describe('a plain Connect app', () => {
 
     expect(res.status).toBe(200);
     expect(res.text).toBe('bulk');
+  });
+});
+
+describe('a plain node:http server (the README example)', () => {
+  it('answers deliveries, refusals and other methods', async () => {
+    const saved: number[] = [];
+    // As in the README:
+    const receive = rocketreachWebhook({
+      secret: SECRET,
+      onSingle: (profile) => void saved.push(profile.id),
+    });
+    const server = createServer((req, res) => {
+      if (req.url !== '/webhooks/rocketreach') {
+        res.writeHead(404).end();
+        return;
+      }
+      receive(req, res, (err?: unknown) => {
+        // Reached only for a refusal, or for a method other than POST.
+        const status = isRocketReachWebhookError(err) ? err.status : 405;
+        const code = isRocketReachWebhookError(err)
+          ? err.code
+          : 'method.not_allowed';
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code } }));
+      });
+    });
+
+    const ok = await sendRaw(
+      request(server).post(WEBHOOK_PATH),
+      delivery(profile(1)),
+    );
+    const forged = await sendRaw(
+      request(server).post(WEBHOOK_PATH),
+      delivery(profile(2), { secret: OTHER_SECRET }),
+    );
+    const get = await request(server).get(WEBHOOK_PATH);
+
+    expect([ok.status, forged.status, get.status]).toEqual([200, 401, 405]);
+    expect(JSON.parse(forged.text)).toEqual({
+      error: { code: 'signature.mismatch' },
+    });
+    expect(saved).toEqual([1]);
   });
 });

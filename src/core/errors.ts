@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   'body.already_parsed': 500,
   /** The body stream failed for a reason other than the ones above. */
   'body.unreadable': 400,
+  /** The Web handler was called with a method other than POST. */
+  'method.not_allowed': 405,
   /** A hook threw or rejected; the sender should retry. */
   'hook.failed': 500,
 } as const;

@@ -1,0 +1,37 @@
+// The entry for Web-standard runtimes (`rocketreach-webhooks/web`). It and
+// everything it imports use only Fetch API and Web Crypto globals: nothing
+// from Node's built-ins.
+export { createWebhookHandler, verifyWebhookRequest } from './adapters/web.js';
+export type { WebhookHandler, WebWebhookOptions } from './adapters/web.js';
+export {
+  ERROR_CODES,
+  ERROR_STATUS,
+  isRocketReachWebhookError,
+  RocketReachWebhookError,
+} from './core/errors.js';
+export type { RocketReachErrorCode } from './core/errors.js';
+export { DEFAULT_LIMIT } from './core/options.js';
+export {
+  educationSchema,
+  emailSchema,
+  jobHistorySchema,
+  payloadSchema,
+  phoneSchema,
+  profileSchema,
+} from './core/schema.js';
+export type {
+  RocketReachEducation,
+  RocketReachEmail,
+  RocketReachJob,
+  RocketReachPayload,
+  RocketReachPhone,
+  RocketReachProfile,
+} from './core/schema.js';
+export type {
+  BulkDelivery,
+  DeliveryIssue,
+  RocketReachDelivery,
+  SingleDelivery,
+  UnknownDelivery,
+} from './core/delivery.js';
+export type { RocketReachLogger } from './core/logger.js';

@@ -1,0 +1,36 @@
+// HMAC-SHA256 through Web Crypto, for runtimes without node:crypto.
+
+const encoder = new TextEncoder();
+
+/** A Web Crypto key, named without depending on the DOM library's types. */
+export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+/** Imports each secret as an HMAC-SHA256 verification key. */
+export function importKeys(secrets: readonly string[]): Promise<HmacKey[]> {
+  return Promise.all(
+    secrets.map((secret) =>
+      crypto.subtle.importKey(
+        'raw',
+        encoder.encode(secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      ),
+    ),
+  );
+}
+
+/**
+ * Whether the digest matches the body under one of the keys.
+ * `crypto.subtle.verify` compares in constant time; every key is tried.
+ */
+export async function matchesAnyKey(
+  keys: readonly HmacKey[],
+  body: Uint8Array,
+  expected: Uint8Array,
+): Promise<boolean> {
+  const results = await Promise.all(
+    keys.map((key) => crypto.subtle.verify('HMAC', key, expected, body)),
+  );
+  return results.includes(true);
+}
