@@ -37,4 +37,20 @@ export type {
   UnknownDelivery,
 } from './core/delivery.js';
 export type { RocketReachLogger } from './core/logger.js';
+export type { RejectedEvent } from './core/options.js';
+export type {
+  ClaimStatus,
+  IdempotencyOptions,
+  IdempotencyStore,
+} from './core/idempotency.js';
+export { memoryStore } from './idempotency/memory-store.js';
+export type {
+  MemoryStore,
+  MemoryStoreOptions,
+} from './idempotency/memory-store.js';
+export { redisStore } from './idempotency/redis-store.js';
+export type {
+  RedisClientLike,
+  RedisStoreOptions,
+} from './idempotency/redis-store.js';
 export { DEFAULT_LIMIT } from './core/options.js';

@@ -35,3 +35,14 @@ export type {
   UnknownDelivery,
 } from './core/delivery.js';
 export type { RocketReachLogger } from './core/logger.js';
+export type { RejectedEvent } from './core/options.js';
+export type {
+  ClaimStatus,
+  IdempotencyOptions,
+  IdempotencyStore,
+} from './core/idempotency.js';
+export { memoryStore } from './idempotency/memory-store.js';
+export type {
+  MemoryStore,
+  MemoryStoreOptions,
+} from './idempotency/memory-store.js';

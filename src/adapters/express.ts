@@ -1,15 +1,26 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { RocketReachDelivery } from '../core/delivery.js';
 import type { RocketReachWebhookError } from '../core/errors.js';
+import type { Claim } from '../core/idempotency.js';
 import {
   checkBoolean,
   resolveOptions,
   type ResolvedOptions,
   type RocketReachWebhookOptions as CoreOptions,
 } from '../core/options.js';
-import { checkHeaders, deliver, signatureMismatch } from '../core/receive.js';
-import { REQUEST_ID_HEADER, SIGNATURE_HEADER } from '../core/signature.js';
+import {
+  reportRejected,
+  runHooks,
+  runHooksInBackground,
+} from '../core/processing.js';
+import { accept, checkHeaders, signatureMismatch } from '../core/receive.js';
+import {
+  readRequestId,
+  REQUEST_ID_HEADER,
+  SIGNATURE_HEADER,
+} from '../core/signature.js';
 import { debug } from '../node/debug.js';
 import { matchesAnySecret } from '../node/hmac.js';
 import { readBody } from './node-body.js';
@@ -72,8 +83,7 @@ export function rocketreachWebhook<
     usage: 'app.post(path, rocketreachWebhook({ secret }))',
     extraOptions: ['respond'],
   });
-  const { respond } = options;
-  checkBoolean('respond', respond);
+  checkBoolean('respond', options.respond);
 
   const middleware: RocketReachMiddleware<Req> = (req, res, next) => {
     if (req.method !== 'POST') {
@@ -81,16 +91,26 @@ export function rocketreachWebhook<
       return;
     }
 
-    receive(req, config).then(
-      () => {
+    const respond = shouldRespond(
+      options.respond,
+      config.hasHooks,
+      req,
+      middleware,
+    );
+    receive(req, res, config, respond).then(
+      (delivery) => {
         if (res.headersSent || res.writableEnded) return;
-        if (shouldRespond(respond, config.hasHooks, req, middleware)) {
-          acknowledge(res);
-        } else next();
+        if (respond) acknowledge(res, delivery.duplicate);
+        else next();
       },
       (error: unknown) => {
         const { code, headers } = error as Partial<RocketReachWebhookError>;
         debug('refused: %s', code ?? 'unexpected error');
+        reportRejected(
+          error,
+          readRequestId(req.headers[REQUEST_ID_HEADER]),
+          config,
+        );
 
         // Set here as well as on the error: Express's default handler applies
         // `err.headers`, while an app's own handler usually does not.
@@ -108,8 +128,10 @@ export function rocketreachWebhook<
 
 async function receive<Req extends IncomingMessage>(
   req: Req,
+  res: ServerResponse,
   config: ResolvedOptions<Req>,
-): Promise<void> {
+  respond: boolean,
+): Promise<RocketReachDelivery> {
   // refuse what can be refused from the headers alone
   const expected = checkHeaders(
     {
@@ -121,16 +143,55 @@ async function receive<Req extends IncomingMessage>(
   );
 
   // verify the exact bytes, before any parsing
-  const rawBody = await readBody(req, config.limit);
+  const rawBody = await readBody(req, config.limit, config.bodyTimeout);
   if (!matchesAnySecret(config.secrets, rawBody, expected)) {
     throw signatureMismatch();
   }
 
-  // parse, validate, hand over
-  await deliver(rawBody, req.headers[REQUEST_ID_HEADER], config, req, (d) => {
-    debug('verified %s delivery', d.kind);
-    (req as WebhookRequest).rocketreach = d;
-  });
+  // parse, validate, claim
+  const { delivery, claim } = await accept(
+    rawBody,
+    req.headers[REQUEST_ID_HEADER],
+    config,
+    sha256Hex,
+  );
+  debug(
+    'verified %s delivery%s',
+    delivery.kind,
+    delivery.duplicate ? ' (duplicate)' : '',
+  );
+  (req as WebhookRequest).rocketreach = delivery;
+  if (delivery.duplicate) return delivery;
+
+  // hand over
+  if (config.acknowledge === 'before-hooks') {
+    runHooksInBackground(delivery, config, req, claim);
+  } else if (respond) {
+    await runHooks(delivery, config, req, claim);
+  } else {
+    // The app's own handler answers: the delivery counts as processed only
+    // if that answer is a success.
+    await runHooks(delivery, config, req, claim, false);
+    settleWithResponse(res, claim);
+  }
+  return delivery;
+}
+
+function settleWithResponse(res: ServerResponse, claim: Claim): void {
+  const onFinish = () => {
+    res.off('close', onClose);
+    void claim.settle(res.statusCode < 300);
+  };
+  const onClose = () => {
+    res.off('finish', onFinish);
+    void claim.settle(false);
+  };
+  res.once('finish', onFinish);
+  res.once('close', onClose);
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
@@ -154,8 +215,10 @@ function shouldRespond(
   return position === -1 || position === stack.length - 1;
 }
 
-function acknowledge(res: ServerResponse): void {
-  const body = '{"received":true}';
+function acknowledge(res: ServerResponse, duplicate: boolean): void {
+  const body = duplicate
+    ? '{"received":true,"duplicate":true}'
+    : '{"received":true}';
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));

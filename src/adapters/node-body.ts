@@ -3,10 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 
 import {
+  isRocketReachWebhookError,
   RocketReachWebhookError,
   type RocketReachErrorCode,
 } from '../core/errors.js';
-import { tooLarge } from '../core/receive.js';
+import { bodyTimeout, tooLarge } from '../core/receive.js';
 
 const captured = new WeakMap<IncomingMessage, Buffer>();
 
@@ -33,6 +34,7 @@ export function captureRawBody(
 export async function readBody(
   req: IncomingMessage,
   limit: number,
+  timeoutMs: number,
 ): Promise<Buffer> {
   const kept = captured.get(req);
   if (kept) return kept;
@@ -49,13 +51,27 @@ export async function readBody(
     );
   }
 
+  const reading = getRawBody(req, {
+    length: req.headers['content-length'],
+    limit,
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Stop buffering; the connection closes with the 408.
+      req.pause();
+      reject(bodyTimeout(timeoutMs));
+    }, timeoutMs);
+  });
+  // After a timeout, the read ends in an error nobody waits for.
+  reading.catch(() => undefined);
+
   try {
-    return await getRawBody(req, {
-      length: req.headers['content-length'],
-      limit,
-    });
+    return await Promise.race([reading, timeout]);
   } catch (error) {
     throw translateReadError(error, limit);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -63,6 +79,7 @@ function translateReadError(
   error: unknown,
   limit: number,
 ): RocketReachWebhookError {
+  if (isRocketReachWebhookError(error)) return error;
   const type = (error as { type?: unknown }).type;
   if (type === 'entity.too.large') return tooLarge(limit);
 

@@ -9,13 +9,28 @@ import {
   type RocketReachWebhookOptions,
 } from '../core/options.js';
 import {
+  reportRejected,
+  runHooks,
+  runHooksInBackground,
+} from '../core/processing.js';
+import {
+  accept,
+  bodyTimeout,
   checkHeaders,
-  deliver,
   signatureMismatch,
   tooLarge,
 } from '../core/receive.js';
-import { REQUEST_ID_HEADER, SIGNATURE_HEADER } from '../core/signature.js';
-import { importKeys, matchesAnyKey, type HmacKey } from '../web/hmac.js';
+import {
+  readRequestId,
+  REQUEST_ID_HEADER,
+  SIGNATURE_HEADER,
+} from '../core/signature.js';
+import {
+  importKeys,
+  matchesAnyKey,
+  sha256Hex,
+  type HmacKey,
+} from '../web/hmac.js';
 
 /** Options of the Web adapter; hooks receive the Fetch API `Request`. */
 export type WebWebhookOptions = RocketReachWebhookOptions<Request>;
@@ -46,7 +61,16 @@ export async function verifyWebhookRequest(
     config = configure(options, 'verifyWebhookRequest');
     resolved.set(options, config);
   }
-  return receive(request, config);
+  try {
+    return await receive(request, config);
+  } catch (error) {
+    reportRejected(
+      error,
+      readRequestId(request.headers.get(REQUEST_ID_HEADER)),
+      config,
+    );
+    throw error;
+  }
 }
 
 /**
@@ -66,9 +90,19 @@ export function createWebhookHandler(
 
   return async (request) => {
     try {
-      await receive(request, config);
-      return json(200, { received: true });
+      const delivery = await receive(request, config);
+      return json(
+        200,
+        delivery.duplicate
+          ? { received: true, duplicate: true }
+          : { received: true },
+      );
     } catch (error) {
+      reportRejected(
+        error,
+        readRequestId(request.headers.get(REQUEST_ID_HEADER)),
+        config,
+      );
       return errorResponse(error, config);
     }
   };
@@ -111,22 +145,38 @@ async function receive(
   );
 
   // verify the exact bytes, before any parsing
-  const rawBody = await readBody(request, config.limit);
+  const rawBody = await readBody(request, config.limit, config.bodyTimeout);
   if (!(await matchesAnyKey(await config.keys, rawBody, expected))) {
     throw signatureMismatch();
   }
 
-  // parse, validate, hand over
-  return deliver(
+  // parse, validate, claim
+  const { delivery, claim } = await accept(
     rawBody,
     request.headers.get(REQUEST_ID_HEADER),
     config,
-    request,
+    sha256Hex,
   );
+  if (delivery.duplicate) return delivery;
+
+  // hand over
+  if (config.acknowledge === 'before-hooks') {
+    runHooksInBackground(delivery, config, request, claim);
+  } else {
+    await runHooks(delivery, config, request, claim);
+  }
+  return delivery;
 }
 
-/** Reads the body once, stopping as soon as it passes the limit. */
-async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+/**
+ * Reads the body once, stopping as soon as it passes the limit or the time
+ * allowed for it.
+ */
+async function readBody(
+  request: Request,
+  limit: number,
+  timeoutMs: number,
+): Promise<Uint8Array> {
   if (request.bodyUsed) {
     throw new RocketReachWebhookError(
       'body.already_parsed',
@@ -140,28 +190,37 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(bodyTimeout(timeoutMs)), timeoutMs);
+  });
+
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), deadline]);
       if (done) break;
       received += value.byteLength;
-      if (received > limit) {
-        void reader.cancel().catch(() => undefined);
-        throw tooLarge(limit);
-      }
+      if (received > limit) throw tooLarge(limit);
       chunks.push(value);
     }
   } catch (error) {
+    reader.cancel().catch(() => undefined);
     if (isRocketReachWebhookError(error)) throw error;
     throw new RocketReachWebhookError(
       'body.aborted',
       'The body could not be read to its end.',
       { cause: error },
     );
+  } finally {
+    clearTimeout(timer);
   }
 
+  return concat(chunks, received);
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(received);
+  const body = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
     body.set(chunk, offset);

@@ -8,6 +8,11 @@ interface DeliveryBase {
   requestId: string | undefined;
   /** The exact bytes that were verified. */
   rawBody: Uint8Array;
+  /**
+   * True when the `idempotency` option recognised this delivery as one
+   * already processed: the hooks did not run again. Always false without it.
+   */
+  duplicate: boolean;
 }
 
 /** A People Lookup result: one profile. */
@@ -77,15 +82,24 @@ export function decodeDelivery(
 
   if (Array.isArray(payload)) {
     const result = bulkSchema.safeParse(payload);
-    if (result.success)
-      return { kind: 'bulk', requestId, rawBody, profiles: result.data };
+    if (result.success) {
+      const profiles = result.data;
+      return { kind: 'bulk', requestId, rawBody, duplicate: false, profiles };
+    }
     return unknownDelivery(payload, result.error, requestId, rawBody);
   }
 
   const result = profileSchema.safeParse(payload);
   if (result.success) {
     const profile = result.data;
-    return { kind: 'single', requestId, rawBody, profile, profiles: [profile] };
+    return {
+      kind: 'single',
+      requestId,
+      rawBody,
+      duplicate: false,
+      profile,
+      profiles: [profile],
+    };
   }
   return unknownDelivery(payload, result.error, requestId, rawBody);
 }
@@ -101,7 +115,15 @@ function unknownDelivery(
     code,
     message,
   }));
-  return { kind: 'unknown', requestId, rawBody, payload, issues, profiles: [] };
+  return {
+    kind: 'unknown',
+    requestId,
+    rawBody,
+    duplicate: false,
+    payload,
+    issues,
+    profiles: [],
+  };
 }
 
 /** Describes an issue's location for a log line, without any value. */

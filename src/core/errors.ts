@@ -23,6 +23,14 @@ export const ERROR_STATUS = {
   'body.already_parsed': 500,
   /** The body stream failed for a reason other than the ones above. */
   'body.unreadable': 400,
+  /** The body arrived more slowly than the `bodyTimeout` option allows. */
+  'body.timeout': 408,
+  /** Another copy of this delivery is being processed; retry later. */
+  'delivery.in_progress': 409,
+  /** The idempotency store could not be reached; retry later. */
+  'idempotency.unavailable': 503,
+  /** The hooks took longer than the `hookTimeout` option; retry later. */
+  'hook.timeout': 503,
   /** The Web handler was called with a method other than POST. */
   'method.not_allowed': 405,
   /** A hook threw or rejected; the sender should retry. */

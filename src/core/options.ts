@@ -2,9 +2,17 @@ import bytes from 'bytes';
 
 import type {
   BulkDelivery,
+  RocketReachDelivery,
   SingleDelivery,
   UnknownDelivery,
 } from './delivery.js';
+import type { RocketReachErrorCode } from './errors.js';
+import {
+  positiveMs,
+  resolveIdempotency,
+  type IdempotencyOptions,
+  type ResolvedIdempotency,
+} from './idempotency.js';
 import { resolveLogger, type RocketReachLogger } from './logger.js';
 import type { RocketReachProfile } from './schema.js';
 
@@ -49,11 +57,58 @@ export interface RocketReachWebhookOptions<Req> {
     req: Req,
   ) => Awaitable<void>;
   /**
+   * Recognises copies of a delivery already processed, in one process
+   * (`memoryStore()`) or across instances (`redisStore(client)`). A copy is
+   * answered 2xx with `duplicate: true` and the hooks do not run again.
+   */
+  idempotency?: IdempotencyOptions;
+  /**
+   * When the sender gets its answer. `'after-hooks'` answers once the hooks
+   * have succeeded, so a failure becomes a 5xx and the sender retries: right
+   * for serverless functions, which may stop once they have answered.
+   * `'before-hooks'` answers 2xx as soon as the delivery is verified and runs
+   * the hooks afterwards, reporting failures to `onError`: for slow hooks on
+   * a long-running server.
+   * @default 'after-hooks'
+   */
+  acknowledge?: 'after-hooks' | 'before-hooks';
+  /**
+   * The longest the hooks may take before the sender is answered 503 so that
+   * it retries, in milliseconds. The hooks keep running; a later failure goes
+   * to `onError`. Off by default.
+   */
+  hookTimeout?: number;
+  /**
+   * The longest the body may take to arrive, in milliseconds; a slower body
+   * is refused with 408.
+   * @default 30000
+   */
+  bodyTimeout?: number;
+  /**
+   * Called with failures that happen after the sender was answered: hooks
+   * run with `acknowledge: 'before-hooks'`, or finishing after `hookTimeout`.
+   * Without it they are logged through `logger.error`.
+   */
+  onError?: (error: unknown, delivery: RocketReachDelivery) => void;
+  /**
+   * Called for each refused request, for metrics. The event holds no
+   * personal data.
+   */
+  onRejected?: (event: RejectedEvent) => void;
+  /**
    * Receives warnings about configuration and unexpected deliveries. `false`
    * silences them.
    * @default console
    */
   logger?: RocketReachLogger | false;
+}
+
+/** What `onRejected` receives: the refusal's code and status, nothing else. */
+export interface RejectedEvent {
+  code: RocketReachErrorCode;
+  status: number;
+  /** `RR-Request-ID`, when the request carried one. */
+  requestId: string | undefined;
 }
 
 /** Options after validation, in the form the adapters use. */
@@ -66,7 +121,17 @@ export interface ResolvedOptions<Req> {
   >;
   hasHooks: boolean;
   logger: RocketReachLogger;
+  idempotency: ResolvedIdempotency | undefined;
+  acknowledge: 'after-hooks' | 'before-hooks';
+  hookTimeout: number | undefined;
+  bodyTimeout: number;
+  onError:
+    ((error: unknown, delivery: RocketReachDelivery) => void) | undefined;
+  onRejected: ((event: RejectedEvent) => void) | undefined;
 }
+
+/** The default of the `bodyTimeout` option. */
+export const DEFAULT_BODY_TIMEOUT = 30_000;
 
 /** How an adapter names itself in errors, and the options it adds. */
 export interface AdapterInfo {
@@ -84,9 +149,16 @@ const SHARED_OPTIONS = [
   'onSingle',
   'onBulk',
   'onUnknown',
+  'idempotency',
+  'acknowledge',
+  'hookTimeout',
+  'bodyTimeout',
+  'onError',
+  'onRejected',
   'logger',
 ];
 const HOOKS = ['onSingle', 'onBulk', 'onUnknown'] as const;
+const CALLBACKS = [...HOOKS, 'onError', 'onRejected'] as const;
 
 /**
  * Checks the options once, when the middleware is created, so that a
@@ -118,7 +190,7 @@ export function resolveOptions<Req>(
   const secrets = resolveSecrets(options.secret, logger);
   const limit = resolveLimit(options.limit);
 
-  for (const name of HOOKS) {
+  for (const name of CALLBACKS) {
     const hook = options[name];
     if (hook !== undefined && typeof hook !== 'function') {
       throw new TypeError(
@@ -132,7 +204,49 @@ export function resolveOptions<Req>(
     onUnknown: options.onUnknown,
   };
   const hasHooks = HOOKS.some((name) => options[name] !== undefined);
-  return { secrets, limit, hooks, hasHooks, logger };
+
+  const acknowledge = options.acknowledge ?? 'after-hooks';
+  if (acknowledge !== 'after-hooks' && acknowledge !== 'before-hooks') {
+    throw new TypeError(
+      `The acknowledge option must be 'after-hooks' or 'before-hooks'; got ${describe(acknowledge)}.`,
+    );
+  }
+  const hookTimeout =
+    options.hookTimeout === undefined
+      ? undefined
+      : positiveMs(options.hookTimeout, 'hookTimeout', 0);
+  const bodyTimeout = positiveMs(
+    options.bodyTimeout,
+    'bodyTimeout',
+    DEFAULT_BODY_TIMEOUT,
+  );
+  const idempotency = resolveIdempotency(options.idempotency);
+  if (
+    idempotency &&
+    hookTimeout !== undefined &&
+    idempotency.lease <= hookTimeout
+  ) {
+    throw new TypeError(
+      `The idempotency lease (${idempotency.lease} ms${
+        options.idempotency?.lease === undefined ? ', the default' : ''
+      }) must be longer than hookTimeout (${hookTimeout} ms), or a copy re-sent after ` +
+        'a timeout could run while the first is still being processed.',
+    );
+  }
+
+  return {
+    secrets,
+    limit,
+    hooks,
+    hasHooks,
+    logger,
+    idempotency,
+    acknowledge,
+    hookTimeout,
+    bodyTimeout,
+    onError: options.onError,
+    onRejected: options.onRejected,
+  };
 }
 
 function resolveSecrets(value: unknown, logger: RocketReachLogger): string[] {

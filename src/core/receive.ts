@@ -1,7 +1,8 @@
 import { decodeDelivery, type RocketReachDelivery } from './delivery.js';
-import { dispatchDelivery } from './dispatch.js';
 import { RocketReachWebhookError } from './errors.js';
+import { claimDelivery, deliveryIdentity, type Claim } from './idempotency.js';
 import type { ResolvedOptions } from './options.js';
+import { settleErrorReporter } from './processing.js';
 import {
   decodeSignatureHeader,
   readRequestId,
@@ -56,6 +57,15 @@ export function tooLarge(limit: number): RocketReachWebhookError {
   );
 }
 
+/** The refusal for a body that arrives more slowly than `bodyTimeout`. */
+export function bodyTimeout(ms: number): RocketReachWebhookError {
+  return new RocketReachWebhookError(
+    'body.timeout',
+    `The body did not arrive within ${ms} ms.`,
+    { headers: CLOSE },
+  );
+}
+
 /** The refusal for a body whose signature matches no configured secret. */
 export function signatureMismatch(): RocketReachWebhookError {
   return new RocketReachWebhookError(
@@ -64,21 +74,35 @@ export function signatureMismatch(): RocketReachWebhookError {
   );
 }
 
+/** A verified delivery, and this copy's hold on it. */
+export interface Accepted {
+  delivery: RocketReachDelivery;
+  claim: Claim;
+}
+
 /**
- * Decodes verified bytes, lets the adapter attach the delivery to its
- * request, then runs the hooks. Resolves to the delivery once they succeed.
+ * Decodes verified bytes and, with the `idempotency` option, claims the
+ * delivery. A copy already processed comes back with `duplicate` set; one
+ * being processed elsewhere is refused with `delivery.in_progress`.
  */
-export async function deliver<Req>(
+export async function accept<Req>(
   rawBody: Uint8Array,
   requestIdHeader: HeaderValue,
   config: ResolvedOptions<Req>,
-  req: Req,
-  attach?: (delivery: RocketReachDelivery) => void,
-): Promise<RocketReachDelivery> {
+  sha256Hex: (bytes: Uint8Array) => string | Promise<string>,
+): Promise<Accepted> {
   const delivery = decodeDelivery(rawBody, readRequestId(requestIdHeader));
-  attach?.(delivery);
-  await dispatchDelivery(delivery, config, req);
-  return delivery;
+
+  const hash = config.idempotency
+    ? await sha256Hex(deliveryIdentity(delivery.requestId, rawBody))
+    : undefined;
+  const claim = await claimDelivery(
+    config.idempotency,
+    hash,
+    settleErrorReporter(config),
+  );
+  delivery.duplicate = claim.duplicate;
+  return { delivery, claim };
 }
 
 function first(value: HeaderValue): string | undefined {

@@ -1,4 +1,5 @@
-// HMAC-SHA256 through Web Crypto, for runtimes without node:crypto.
+// HMAC-SHA256 and SHA-256 through Web Crypto, for runtimes without
+// node:crypto.
 
 const encoder = new TextEncoder();
 
@@ -33,4 +34,12 @@ export async function matchesAnyKey(
     keys.map((key) => crypto.subtle.verify('HMAC', key, expected, body)),
   );
   return results.includes(true);
+}
+
+/** The SHA-256 of bytes, as lowercase hex. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join(
+    '',
+  );
 }
