@@ -38,6 +38,7 @@ export default tseslint.config(
         module: 'writable',
         require: 'readonly',
         __dirname: 'readonly',
+        globalThis: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
         Request: 'readonly',
