@@ -9,7 +9,7 @@ import { delivery, sendRaw } from './support/deliveries';
 import { PERSONAL_EMAIL, profile, SECRET } from './support/fixtures';
 
 function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 
 function gate() {
