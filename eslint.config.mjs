@@ -15,7 +15,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',
@@ -41,6 +41,9 @@ export default tseslint.config(
         globalThis: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        Buffer: 'readonly',
+        clearInterval: 'readonly',
         Request: 'readonly',
       },
     },
