@@ -45,6 +45,7 @@ export default tseslint.config(
         Buffer: 'readonly',
         clearInterval: 'readonly',
         Request: 'readonly',
+        URL: 'readonly',
       },
     },
   },

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 
 import {
   createWebhookHandler,
+  memoryStore,
   verifyWebhookRequest,
   type RocketReachDelivery,
 } from '../src/web';
@@ -152,6 +153,36 @@ describe('createWebhookHandler', () => {
       'createWebhookHandler was given a request: it makes the handler, it is not the handler. ' +
         'Call it with options: export const POST = createWebhookHandler({ secret }).',
     );
+  });
+});
+
+describe('createWebhookHandler with idempotency and onRejected', () => {
+  it('answers a re-sent copy as a duplicate without running the hooks again', async () => {
+    const onSingle = jest.fn();
+    const onRejected = jest.fn();
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      onSingle,
+      onRejected,
+      idempotency: { store: memoryStore() },
+    });
+    const sent = delivery(profile(1), { requestId: 'web-dup-1' });
+
+    const first = await handler(webRequest(sent));
+    const second = await handler(webRequest(sent));
+    const forged = await handler(
+      webRequest(delivery(profile(1), { secret: 'other' })),
+    );
+
+    expect(await first.json()).toEqual({ received: true });
+    expect(await second.json()).toEqual({ received: true, duplicate: true });
+    expect(forged.status).toBe(401);
+    expect(onSingle).toHaveBeenCalledTimes(1);
+    expect(onRejected).toHaveBeenCalledWith({
+      code: 'signature.mismatch',
+      status: 401,
+      requestId: REQUEST_ID,
+    });
   });
 });
 

@@ -1,12 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import getRawBody from 'raw-body';
-
-import {
-  isRocketReachWebhookError,
-  RocketReachWebhookError,
-  type RocketReachErrorCode,
-} from '../core/errors.js';
+import { RocketReachWebhookError } from '../core/errors.js';
 import { bodyTimeout, tooLarge } from '../core/receive.js';
 
 const captured = new WeakMap<IncomingMessage, Buffer>();
@@ -51,54 +45,95 @@ export async function readBody(
     );
   }
 
-  const reading = getRawBody(req, {
-    length: req.headers['content-length'],
-    limit,
-  });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // Stop buffering; the connection closes with the 408.
-      req.pause();
-      reject(bodyTimeout(timeoutMs));
-    }, timeoutMs);
-  });
-  // After a timeout, the read ends in an error nobody waits for.
-  reading.catch(() => undefined);
-
-  try {
-    return await Promise.race([reading, timeout]);
-  } catch (error) {
-    throw translateReadError(error, limit);
-  } finally {
-    clearTimeout(timer);
-  }
+  return readStream(req, limit, timeoutMs);
 }
 
-function translateReadError(
-  error: unknown,
+/**
+ * Reads a request stream into one Buffer. When `Content-Length` is known the
+ * Buffer is allocated once at that size and each chunk is copied in as it
+ * arrives, so the body is never held twice (as chunks and as their
+ * concatenation). The caller has already refused a `Content-Length` over the
+ * limit; a body without one is counted as it arrives.
+ */
+function readStream(
+  req: IncomingMessage,
   limit: number,
-): RocketReachWebhookError {
-  if (isRocketReachWebhookError(error)) return error;
-  const type = (error as { type?: unknown }).type;
-  if (type === 'entity.too.large') return tooLarge(limit);
+  timeoutMs: number,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    const sized =
+      Number.isSafeInteger(declared) && declared >= 0 && declared <= limit
+        ? Buffer.allocUnsafe(declared)
+        : undefined;
+    const chunks: Buffer[] = [];
+    let received = 0;
 
-  const known: Record<string, [RocketReachErrorCode, string]> = {
-    'request.aborted': [
-      'body.aborted',
-      'The sender closed the connection before the body ended.',
-    ],
-    'request.size.invalid': [
-      'body.length_mismatch',
-      'The body is shorter or longer than its Content-Length header says.',
-    ],
-  };
-  const [code, message] = known[String(type)] ?? [
-    'body.unreadable',
-    'The request body could not be read.',
-  ];
-  return new RocketReachWebhookError(code, message, {
-    cause: error,
+    const timer = setTimeout(() => finish(bodyTimeout(timeoutMs)), timeoutMs);
+
+    function onData(chunk: Buffer): void {
+      const offset = received;
+      received += chunk.length;
+      if (received > limit) return finish(tooLarge(limit));
+      if (!sized) chunks.push(chunk);
+      else if (received <= sized.length) chunk.copy(sized, offset);
+      else finish(failure('body.length_mismatch'));
+    }
+
+    function onEnd(): void {
+      if (sized && received !== sized.length)
+        return finish(failure('body.length_mismatch'));
+      finish(undefined, sized ?? Buffer.concat(chunks, received));
+    }
+
+    function onClose(): void {
+      // A stream that closes before its end was cut off by the sender.
+      finish(failure('body.aborted'));
+    }
+
+    function onError(error: Error): void {
+      const aborted = (error as { code?: string }).code === 'ECONNRESET';
+      finish(failure(aborted ? 'body.aborted' : 'body.unreadable', error));
+    }
+
+    function finish(error?: RocketReachWebhookError, body?: Buffer): void {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      req.off('error', onError);
+      if (error) {
+        // Stop reading: the rest of a refused body is of no use, and the
+        // connection is closed with the answer.
+        req.pause();
+        // A late 'error' from the same stream must not go unhandled.
+        req.on('error', () => undefined);
+        reject(error);
+      } else {
+        resolve(body as Buffer);
+      }
+    }
+
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+    req.on('error', onError);
+  });
+}
+
+const FAILURES = {
+  'body.aborted': 'The sender closed the connection before the body ended.',
+  'body.length_mismatch':
+    'The body is shorter or longer than its Content-Length header says.',
+  'body.unreadable': 'The request body could not be read.',
+} as const;
+
+function failure(
+  code: keyof typeof FAILURES,
+  cause?: unknown,
+): RocketReachWebhookError {
+  return new RocketReachWebhookError(code, FAILURES[code], {
+    cause,
     // The stream is in an unknown state: do not reuse the connection.
     headers: { Connection: 'close' },
   });

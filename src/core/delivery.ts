@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 import { RocketReachWebhookError } from './errors.js';
 import { profileSchema, type RocketReachProfile } from './schema.js';
 
@@ -57,7 +55,6 @@ export interface UnknownDelivery extends DeliveryBase {
 export type RocketReachDelivery =
   SingleDelivery | BulkDelivery | UnknownDelivery;
 
-const bulkSchema = z.array(profileSchema);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -80,50 +77,42 @@ export function decodeDelivery(
     );
   }
 
+  const base = { requestId, rawBody, duplicate: false };
   if (Array.isArray(payload)) {
-    const result = bulkSchema.safeParse(payload);
-    if (result.success) {
-      const profiles = result.data;
-      return { kind: 'bulk', requestId, rawBody, duplicate: false, profiles };
-    }
-    return unknownDelivery(payload, result.error, requestId, rawBody);
+    const issues = payload.flatMap((item: unknown, index) =>
+      issuesOf(item).map((issue) => ({
+        ...issue,
+        path: [index, ...issue.path],
+      })),
+    );
+    if (issues.length > 0)
+      return { kind: 'unknown', ...base, payload, issues, profiles: [] };
+    return { kind: 'bulk', ...base, profiles: payload as RocketReachProfile[] };
   }
 
-  const result = profileSchema.safeParse(payload);
-  if (result.success) {
-    const profile = result.data;
-    return {
-      kind: 'single',
-      requestId,
-      rawBody,
-      duplicate: false,
-      profile,
-      profiles: [profile],
-    };
-  }
-  return unknownDelivery(payload, result.error, requestId, rawBody);
+  const issues = issuesOf(payload);
+  if (issues.length > 0)
+    return { kind: 'unknown', ...base, payload, issues, profiles: [] };
+  const profile = payload as RocketReachProfile;
+  return { kind: 'single', ...base, profile, profiles: [profile] };
 }
 
-function unknownDelivery(
-  payload: unknown,
-  error: z.ZodError,
-  requestId: string | undefined,
-  rawBody: Uint8Array,
-): UnknownDelivery {
-  const issues = error.issues.map(({ path, code, message }) => ({
+/**
+ * Validates one value against the profile schema. The schema has no
+ * transforms or defaults, so a valid value is its own parsed form: the
+ * delivery keeps the objects `JSON.parse` made (in the sender's key order)
+ * and zod's copy is dropped at once. A bulk delivery is validated profile by
+ * profile for the same reason, so at most one profile's copy exists at a
+ * time.
+ */
+function issuesOf(value: unknown): DeliveryIssue[] {
+  const result = profileSchema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map(({ path, code, message }) => ({
     path,
     code,
     message,
   }));
-  return {
-    kind: 'unknown',
-    requestId,
-    rawBody,
-    duplicate: false,
-    payload,
-    issues,
-    profiles: [],
-  };
 }
 
 /** Describes an issue's location for a log line, without any value. */

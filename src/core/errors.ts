@@ -71,10 +71,19 @@ export class RocketReachWebhookError extends Error {
     message: string,
     details: ErrorDetails = {},
   ) {
+    // Express's and Connect's default error handler print `err.stack` to the
+    // client outside production. The frames of this error only point inside
+    // the middleware, and the code already says where it came from, so the
+    // stack is reduced to its first line (set below), and no frames are
+    // captured in the first place: forged requests are refused at the cost
+    // of a plain object. A hook's own error keeps its full stack in `cause`.
+    const frames = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(
       message,
       details.cause === undefined ? undefined : { cause: details.cause },
     );
+    Error.stackTraceLimit = frames;
     this.name = 'RocketReachWebhookError';
     this.code = code;
     this.type = code;
@@ -83,11 +92,6 @@ export class RocketReachWebhookError extends Error {
     this.expose = this.status < 500;
     if (details.headers) this.headers = details.headers;
 
-    // Express's and Connect's default error handler print `err.stack` to the
-    // client outside production. The frames of this error only point inside
-    // the middleware, and the code already says where it came from, so the
-    // stack is reduced to its first line; a hook's own error keeps its full
-    // stack in `cause`.
     this.stack = `${this.name} [${code}]: ${message}`;
   }
 }

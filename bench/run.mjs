@@ -1,0 +1,430 @@
+// `npm run bench`: throughput of five Express 5 receivers, measured in
+// alternation over loopback with autocannon, then an in-process micro-
+// benchmark and the peak memory of receiving a 5 MB body. Ratios compare
+// servers measured in the same run, so machine drift hits all alike.
+import { fork } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+
+import autocannon from 'autocannon';
+import { profileSchema, verifySignature } from 'rocketreach-webhooks';
+import { buildBulk, buildProfile } from 'rocketreach-webhooks/testing';
+
+import { LIMIT, PATH, SERVER_KINDS } from './servers.mjs';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '6' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const DURATION = Number(values.duration);
+const ROUNDS = Number(values.rounds);
+const CONNECTIONS = Number(values.connections);
+const SECRET = 'benchmark-secret';
+const FORGED_SECRET = 'not-the-secret';
+
+// the bytes
+const single = Buffer.from(JSON.stringify(buildProfile()));
+const bulk = Buffer.from(JSON.stringify(buildBulk(100)));
+const rrSignature = (body, secret = SECRET) =>
+  createHmac('sha256', secret).update(body).digest('base64');
+const githubSignature = (body, secret = SECRET) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+function headersFor(kind, body, forged) {
+  const secret = forged ? FORGED_SECRET : SECRET;
+  if (kind === 'octokit') {
+    return {
+      'content-type': 'application/json',
+      'x-github-event': 'ping',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': githubSignature(body, secret),
+    };
+  }
+  return {
+    'content-type': 'application/json',
+    'rr-request-id': randomUUID(),
+    'x-rocketreach-signature': rrSignature(body, secret),
+  };
+}
+
+const WORKLOADS = [
+  { name: 'valid single', body: single, forged: false },
+  { name: 'valid bulk (100)', body: bulk, forged: false },
+  { name: 'forged single', body: single, forged: true },
+  { name: 'forged bulk (100)', body: bulk, forged: true },
+];
+
+// the servers, each in its own process
+async function startServer(kind, limit = LIMIT, execArgv = []) {
+  const child = fork(
+    new URL('./server.mjs', import.meta.url),
+    [kind, SECRET, String(limit)],
+    {
+      execArgv: ['--expose-gc', ...execArgv],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.listening));
+    child.once('exit', (code) =>
+      reject(new Error(`${kind} exited with ${code}`)),
+    );
+  });
+  return { kind, child, port };
+}
+
+function ask(child, message, key) {
+  return new Promise((resolve) => {
+    const listener = (m) => {
+      if (m[key] !== undefined) {
+        child.off('message', listener);
+        resolve(m);
+      }
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
+}
+
+async function stopServer({ child }) {
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+function cannon(port, workload, kind) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}${PATH}`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: DURATION,
+        headers: headersFor(kind, workload.body, workload.forged),
+        body: workload.body,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+/**
+ * Requests announcing 5 MB with no body: only a server that answers from the
+ * headers can answer. A server that waits for the body is given up on after
+ * 16 requests without an answer.
+ */
+async function oversized(port, kind, count = 400, concurrency = 8) {
+  let answered = 0;
+  let refused = 0;
+  let timedOut = 0;
+  let next = 0;
+  const started = process.hrtime.bigint();
+  async function worker() {
+    while (next < count && timedOut < 16) {
+      next++;
+      const status = await new Promise((resolve) => {
+        const req = request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: PATH,
+          agent: false,
+          headers: {
+            ...headersFor(kind, single, false),
+            'content-length': String(5 * 1024 * 1024),
+          },
+          timeout: 1000,
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode);
+          req.destroy();
+        });
+        req.on('timeout', () => {
+          req.destroy();
+          resolve('timeout');
+        });
+        req.on('error', () => resolve('error'));
+        req.flushHeaders();
+      });
+      if (status === 'timeout' || status === 'error') timedOut++;
+      else {
+        answered++;
+        if (status === 413) refused++;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { perSecond: answered / seconds, answered, refused, timedOut };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+// 1. throughput, in alternation
+console.log(
+  `Benchmark: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB; ${ROUNDS} rounds of ${DURATION} s, ` +
+    `${CONNECTIONS} connections; single ${single.length} B, bulk ${bulk.length} B\n`,
+);
+const servers = [];
+for (const kind of SERVER_KINDS) servers.push(await startServer(kind));
+
+const samples = {}; // samples[workload][kind] = [req/s]
+const cpu = {}; // cpu[workload][kind] = [server CPU µs per request]
+const problems = [];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const workload of WORKLOADS) {
+    // Rotate the order each round so no server always goes first.
+    const order = servers.map((_, i) => servers[(i + round) % servers.length]);
+    for (const { kind, port, child } of order) {
+      const cpuBefore = (await ask(child, 'cpu', 'cpu')).cpu;
+      const result = await cannon(port, workload, kind);
+      const cpuAfter = (await ask(child, 'cpu', 'cpu')).cpu;
+      ((cpu[workload.name] ??= {})[kind] ??= []).push(
+        (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
+      );
+      const wanted = workload.forged ? 'non2xx' : '2xx';
+      const good = wanted === '2xx' ? result['2xx'] : result.non2xx;
+      if (
+        result.errors ||
+        good !== result.requests.total - result.timeouts - (result.errors ?? 0)
+      ) {
+        problems.push(
+          `${kind} / ${workload.name}: ${result['2xx']} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors`,
+        );
+      }
+      ((samples[workload.name] ??= {})[kind] ??= []).push(
+        result.requests.average,
+      );
+      process.stdout.write('.');
+    }
+  }
+}
+const oversizedResults = {};
+for (const server of servers)
+  oversizedResults[server.kind] = await oversized(server.port, server.kind);
+for (const server of servers) await stopServer(server);
+process.stdout.write('\n\n');
+
+const ratio = (a, b) => (b ? (a / b).toFixed(2) : '-');
+console.log(
+  'Throughput (requests per second, median of the rounds; ratio to the floor)\n',
+);
+console.log(`| server | ${WORKLOADS.map((w) => w.name).join(' | ')} |`);
+console.log(`| --- | ${WORKLOADS.map(() => '---').join(' | ')} |`);
+const medians = {};
+for (const workload of WORKLOADS) {
+  for (const kind of SERVER_KINDS)
+    (medians[workload.name] ??= {})[kind] = median(
+      samples[workload.name][kind],
+    );
+}
+for (const kind of SERVER_KINDS) {
+  const cells = WORKLOADS.map((w) => {
+    const value = medians[w.name][kind];
+    return `${Math.round(value)} (${ratio(value, medians[w.name].floor)})`;
+  });
+  console.log(`| ${kind} | ${cells.join(' | ')} |`);
+}
+
+console.log(
+  '\nServer CPU time per request (µs, user + system, median of the rounds; ratio to the floor)\n',
+);
+console.log(`| server | ${WORKLOADS.map((w) => w.name).join(' | ')} |`);
+console.log(`| --- | ${WORKLOADS.map(() => '---').join(' | ')} |`);
+const cpuMedians = {};
+for (const workload of WORKLOADS) {
+  for (const kind of SERVER_KINDS) {
+    (cpuMedians[workload.name] ??= {})[kind] = median(cpu[workload.name][kind]);
+  }
+}
+for (const kind of SERVER_KINDS) {
+  const cells = WORKLOADS.map((w) => {
+    const value = cpuMedians[w.name][kind];
+    return `${Math.round(value)} (${ratio(value, cpuMedians[w.name].floor)})`;
+  });
+  console.log(`| ${kind} | ${cells.join(' | ')} |`);
+}
+if (problems.length)
+  console.log(`\nUnexpected answers:\n- ${problems.join('\n- ')}`);
+
+console.log(
+  '\nOversized bodies: up to 400 requests announcing 5 MB and sending nothing, 8 at a time\n',
+);
+console.log(
+  '| server | answered per second | answered 413 | no answer within 1 s |',
+);
+console.log('| --- | --- | --- | --- |');
+for (const kind of SERVER_KINDS) {
+  const r = oversizedResults[kind];
+  console.log(
+    `| ${kind} | ${Math.round(r.perSecond)} | ${r.refused} | ${r.timedOut} |`,
+  );
+}
+
+// 2. micro-benchmark, in this process: each operation timed in short
+// batches, the batches of all operations interleaved, medians reported.
+function batch(fn, n) {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) fn();
+  return Number(process.hrtime.bigint() - started) / n / 1000; // microseconds
+}
+const singleText = single.toString();
+const bulkText = bulk.toString();
+const parsedSingle = JSON.parse(singleText);
+const parsedBulk = JSON.parse(bulkText);
+const sigSingle = rrSignature(single);
+const sigBulk = rrSignature(bulk);
+const operations = {
+  'verify single': [() => verifySignature(SECRET, single, sigSingle), 200],
+  'verify bulk': [() => verifySignature(SECRET, bulk, sigBulk), 20],
+  'JSON.parse single': [() => JSON.parse(singleText), 200],
+  'JSON.parse bulk': [() => JSON.parse(bulkText), 10],
+  // The package validates a bulk delivery profile by profile.
+  'validate single': [() => profileSchema.safeParse(parsedSingle), 200],
+  'validate bulk': [
+    () => parsedBulk.every((p) => profileSchema.safeParse(p).success),
+    10,
+  ],
+};
+const timings = Object.fromEntries(
+  Object.keys(operations).map((name) => [name, []]),
+);
+for (let round = 0; round < 40; round++) {
+  for (const [name, [fn, n]] of Object.entries(operations))
+    timings[name].push(batch(fn, n));
+}
+const micro = Object.fromEntries(
+  Object.entries(timings).map(([name, xs]) => [name, median(xs.slice(5))]),
+);
+console.log(
+  '\nMicro-benchmark (microseconds per operation, in process, median of interleaved batches)\n',
+);
+console.log('| operation | µs | per profile (bulk) |');
+console.log('| --- | --- | --- |');
+for (const [name, us] of Object.entries(micro)) {
+  console.log(
+    `| ${name} | ${us.toFixed(1)} | ${name.endsWith('bulk') ? (us / 100).toFixed(2) : ''} |`,
+  );
+}
+const validateVsParse = micro['validate bulk'] / micro['JSON.parse bulk'];
+
+// 3. memory of receiving a 5 MB body
+const big = Buffer.from(
+  JSON.stringify(Array.from({ length: 18 }, () => buildBulk(100)).flat()),
+);
+globalThis.gc?.();
+const heapBefore = process.memoryUsage().heapUsed;
+const held = JSON.parse(big.toString());
+globalThis.gc?.();
+const parsedSize = process.memoryUsage().heapUsed - heapBefore;
+void held.length;
+
+// A 1 MB young generation makes the collector reclaim short-lived garbage
+// promptly, so the peak resident size follows what is really held.
+async function peakFor(kind) {
+  const server = await startServer(kind, 16 * 1024 * 1024, [
+    '--max-semi-space-size=1',
+  ]);
+  await send(server.port, kind, single);
+  const before = await ask(server.child, 'memory', 'memory');
+  const status = await send(server.port, kind, big);
+  const after = await ask(server.child, 'memory', 'memory');
+  await stopServer(server);
+  return { status, peak: (after.maxRssKb - before.maxRssKb) * 1024 };
+}
+function send(port, kind, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: PATH,
+        headers: {
+          ...headersFor(kind, body, false),
+          'content-length': body.length,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+const mb = (n) => `${(n / 2 ** 20).toFixed(1)} MB`;
+console.log(
+  `\nPeak memory receiving a ${mb(big.length)} body: the rise of the server's peak ` +
+    `resident size (maxRSS) over one request, with a 1 MB young generation; ` +
+    `raw bytes ${mb(big.length)}, parsed value ${mb(parsedSize)}\n`,
+);
+console.log('| server | status | peak RSS rise | rise / (raw + parsed) |');
+console.log('| --- | --- | --- | --- |');
+const memory = {};
+for (const kind of [
+  'floor',
+  'handwritten',
+  'handwritten+zod',
+  'rocketreach-webhooks',
+]) {
+  const { status, peak } = await peakFor(kind);
+  memory[kind] = peak;
+  console.log(
+    `| ${kind} | ${status} | ${mb(peak)} | ${(peak / (big.length + parsedSize)).toFixed(2)} |`,
+  );
+}
+
+// targets
+const m = medians;
+const pkg = 'rocketreach-webhooks';
+const targets = [
+  [
+    'valid single >= 0.90 of the floor',
+    m['valid single'][pkg] / m['valid single'].floor >= 0.9,
+  ],
+  [
+    'valid single ahead of the hand-written route',
+    m['valid single'][pkg] > m['valid single'].handwritten,
+  ],
+  [
+    'valid single ahead of Octokit',
+    m['valid single'][pkg] > m['valid single'].octokit,
+  ],
+  [
+    'valid bulk >= 0.95 of hand-written + zod',
+    m['valid bulk (100)'][pkg] / m['valid bulk (100)']['handwritten+zod'] >=
+      0.95,
+  ],
+  ['validation per profile <= JSON.parse per profile', validateVsParse <= 1],
+  [
+    'forged single >= 0.95 of the floor',
+    m['forged single'][pkg] / m['forged single'].floor >= 0.95,
+  ],
+  [
+    'forged bulk >= 0.95 of the floor',
+    m['forged bulk (100)'][pkg] / m['forged bulk (100)'].floor >= 0.95,
+  ],
+  [
+    'oversized refused from the headers',
+    oversizedResults[pkg].refused === oversizedResults[pkg].answered &&
+      oversizedResults[pkg].timedOut === 0,
+  ],
+];
+console.log('\nTargets\n');
+for (const [name, met] of targets)
+  console.log(`- ${met ? 'met' : 'MISSED'}: ${name}`);
+console.log(
+  `  (validate / JSON.parse per profile: ${validateVsParse.toFixed(2)})`,
+);

@@ -1,0 +1,118 @@
+// The servers the benchmark compares. All are Express 5 apps on the same
+// route, with the same secret, answering a valid delivery 200 and a refused
+// one with its status and an empty body.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import { Webhooks, createNodeMiddleware } from '@octokit/webhooks';
+import express from 'express';
+import { payloadSchema, rocketreachWebhook } from 'rocketreach-webhooks';
+
+export const PATH = '/webhooks/rocketreach';
+export const LIMIT = 2 * 1024 * 1024;
+
+// Every server answers with the same bytes, so that only the receiving work
+// differs between them.
+const ACK = '{"received":true}';
+
+function acknowledge(res) {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(ACK);
+}
+
+function refuse(res, status) {
+  res.status(status).end();
+}
+
+/** Constant-time check of a base64 signature against the body, by hand. */
+function verified(secret, body, header) {
+  if (typeof header !== 'string') return false;
+  const expected = Buffer.from(header, 'base64');
+  const actual = createHmac('sha256', secret).update(body).digest();
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+const builders = {
+  /** The least a route can do: collect, HMAC, compare, parse, answer. */
+  floor(secret, limit) {
+    const app = express();
+    app.post(PATH, (req, res) => {
+      if (Number(req.headers['content-length']) > limit) {
+        res.set('Connection', 'close');
+        refuse(res, 413);
+        return;
+      }
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (!verified(secret, body, req.headers['x-rocketreach-signature'])) {
+          refuse(res, 401);
+          return;
+        }
+        JSON.parse(body.toString('utf8'));
+        acknowledge(res);
+      });
+    });
+    return app;
+  },
+
+  /** What a careful user writes by hand: express.raw() and the same checks. */
+  handwritten(secret, limit, schema = false) {
+    const app = express();
+    app.post(PATH, express.raw({ type: '*/*', limit }), (req, res) => {
+      if (!verified(secret, req.body, req.headers['x-rocketreach-signature'])) {
+        refuse(res, 401);
+        return;
+      }
+      const payload = JSON.parse(req.body.toString('utf8'));
+      if (schema && !payloadSchema.safeParse(payload).success) {
+        refuse(res, 400);
+        return;
+      }
+      acknowledge(res);
+    });
+    app.use((err, _req, res, _next) => refuse(res, err.status ?? 500));
+    return app;
+  },
+
+  /** The hand-written route plus this package's zod schema. */
+  'handwritten+zod'(secret, limit) {
+    return builders.handwritten(secret, limit, true);
+  },
+
+  /** GitHub's receiver, fed the same bytes signed with its own scheme. */
+  octokit(secret) {
+    const webhooks = new Webhooks({ secret });
+    webhooks.on('ping', () => undefined);
+    const app = express();
+    app.use(createNodeMiddleware(webhooks, { path: PATH, log: quietLog }));
+    return app;
+  },
+
+  /** This package. */
+  'rocketreach-webhooks'(secret, limit) {
+    const app = express();
+    app.post(
+      PATH,
+      rocketreachWebhook({
+        secret,
+        limit,
+        logger: false,
+        onSingle() {},
+        onBulk() {},
+      }),
+    );
+    app.use((err, _req, res, _next) => refuse(res, err.status ?? 500));
+    return app;
+  },
+};
+
+const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+export const SERVER_KINDS = Object.keys(builders);
+
+export function makeApp(kind, secret, limit = LIMIT) {
+  const build = builders[kind];
+  if (!build) throw new Error(`unknown server ${kind}`);
+  return build(secret, limit);
+}
