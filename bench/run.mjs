@@ -216,44 +216,36 @@ for (const server of servers) await stopServer(server);
 process.stdout.write('\n\n');
 
 const ratio = (a, b) => (b ? (a / b).toFixed(2) : '-');
-console.log(
-  'Throughput (requests per second, median of the rounds; ratio to the floor)\n',
-);
-console.log(`| server | ${WORKLOADS.map((w) => w.name).join(' | ')} |`);
-console.log(`| --- | ${WORKLOADS.map(() => '---').join(' | ')} |`);
-const medians = {};
-for (const workload of WORKLOADS) {
-  for (const kind of SERVER_KINDS)
-    (medians[workload.name] ??= {})[kind] = median(
-      samples[workload.name][kind],
-    );
-}
-for (const kind of SERVER_KINDS) {
-  const cells = WORKLOADS.map((w) => {
-    const value = medians[w.name][kind];
-    return `${Math.round(value)} (${ratio(value, medians[w.name].floor)})`;
-  });
-  console.log(`| ${kind} | ${cells.join(' | ')} |`);
+
+/** Prints medians by server and workload, each with its ratio to the floor. */
+function printTable(title, byWorkload) {
+  console.log(`${title}\n`);
+  console.log(`| server | ${WORKLOADS.map((w) => w.name).join(' | ')} |`);
+  console.log(`| --- | ${WORKLOADS.map(() => '---').join(' | ')} |`);
+  const medians = {};
+  for (const { name } of WORKLOADS) {
+    medians[name] = {};
+    for (const kind of SERVER_KINDS)
+      medians[name][kind] = median(byWorkload[name][kind]);
+  }
+  for (const kind of SERVER_KINDS) {
+    const cells = WORKLOADS.map(({ name }) => {
+      const value = medians[name][kind];
+      return `${Math.round(value)} (${ratio(value, medians[name].floor)})`;
+    });
+    console.log(`| ${kind} | ${cells.join(' | ')} |`);
+  }
+  return medians;
 }
 
-console.log(
-  '\nServer CPU time per request (µs, user + system, median of the rounds; ratio to the floor)\n',
+const medians = printTable(
+  'Throughput (requests per second, median of the rounds; ratio to the floor)',
+  samples,
 );
-console.log(`| server | ${WORKLOADS.map((w) => w.name).join(' | ')} |`);
-console.log(`| --- | ${WORKLOADS.map(() => '---').join(' | ')} |`);
-const cpuMedians = {};
-for (const workload of WORKLOADS) {
-  for (const kind of SERVER_KINDS) {
-    (cpuMedians[workload.name] ??= {})[kind] = median(cpu[workload.name][kind]);
-  }
-}
-for (const kind of SERVER_KINDS) {
-  const cells = WORKLOADS.map((w) => {
-    const value = cpuMedians[w.name][kind];
-    return `${Math.round(value)} (${ratio(value, cpuMedians[w.name].floor)})`;
-  });
-  console.log(`| ${kind} | ${cells.join(' | ')} |`);
-}
+printTable(
+  '\nServer CPU time per request (µs, user + system, median of the rounds; ratio to the floor)',
+  cpu,
+);
 if (problems.length)
   console.log(`\nUnexpected answers:\n- ${problems.join('\n- ')}`);
 
