@@ -8,8 +8,12 @@ const SECRET = 'demo-secret-for-the-example-app';
 const node = process.execPath;
 const cli = 'dist/cjs/cli/bin.js';
 
-console.log('Building the package and the example app...');
-execFileSync(node, ['scripts/build.mjs'], { stdio: 'inherit' });
+// --no-build reuses a build already made (the test suite makes one).
+if (!process.argv.includes('--no-build')) {
+  console.log('Building the package...');
+  execFileSync(node, ['scripts/build.mjs'], { stdio: 'inherit' });
+}
+console.log('Building the example app...');
 execFileSync(
   node,
   ['node_modules/typescript/bin/tsc', '-p', 'example-app/tsconfig.json'],
