@@ -299,6 +299,27 @@ describe('behind a global body parser', () => {
     expect(single).not.toHaveBeenCalled();
   });
 
+  it('holds captured bytes to its own limit: 413 past it', async () => {
+    const single = jest.fn();
+    const { app } = expressHarness(
+      { secret: SECRET, limit: 1024, onSingle: single },
+      (app, mw) => {
+        app.use(express.json({ limit: '10mb', verify: captureRawBody }));
+        app.post(WEBHOOK_PATH, mw);
+      },
+    );
+    const raw = JSON.stringify(profile(1, { note: 'x'.repeat(2000) }));
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(undefined, { raw }),
+    );
+
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('body.too_large');
+    expect(single).not.toHaveBeenCalled();
+  });
+
   it('uses the Buffer that express.raw() left in req.body', async () => {
     const single = jest.fn();
     const { app } = expressHarness(

@@ -30,12 +30,14 @@ export async function readBody(
   limit: number,
   timeoutMs: number,
 ): Promise<Buffer> {
-  const kept = captured.get(req);
-  if (kept) return kept;
+  // Bytes another parser read are held to this middleware's limit too.
+  const kept = captured.get(req) ?? parsedBuffer(req);
+  if (kept) {
+    if (kept.length > limit) throw tooLarge(limit);
+    return kept;
+  }
 
   if (req.readableDidRead || req.readableEnded) {
-    const { body } = req as { body?: unknown };
-    if (Buffer.isBuffer(body)) return body;
     throw new RocketReachWebhookError(
       'body.already_parsed',
       'The request body was read by another body parser before the RocketReach webhook ' +
@@ -46,6 +48,13 @@ export async function readBody(
   }
 
   return readStream(req, limit, timeoutMs);
+}
+
+/** The Buffer `express.raw()` leaves in `req.body` once it read the stream. */
+function parsedBuffer(req: IncomingMessage): Buffer | undefined {
+  const { body } = req as { body?: unknown };
+  const consumed = req.readableDidRead || req.readableEnded;
+  return consumed && Buffer.isBuffer(body) ? body : undefined;
 }
 
 /**
@@ -61,6 +70,9 @@ function readStream(
   timeoutMs: number,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // note: a sender that announces the full limit and then stalls holds an
+    // allocation of that size until `bodyTimeout`; pages it never writes are
+    // not made resident, so the cost is address space, not memory.
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     const sized =
       Number.isSafeInteger(declared) && declared >= 0 && declared <= limit
