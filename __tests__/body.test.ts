@@ -308,16 +308,23 @@ describe('behind a global body parser', () => {
         app.post(WEBHOOK_PATH, mw);
       },
     );
-    const raw = JSON.stringify(profile(1, { note: 'x'.repeat(2000) }));
+    const { server, port } = await listen(app);
+    try {
+      const raw = JSON.stringify(profile(1, { note: 'x'.repeat(2000) }));
+      const signed = delivery(undefined, { raw });
+      // Chunked, so no Content-Length lets the limit act before reading.
+      const res = await rawPost(
+        port,
+        { ...signed.headers, 'transfer-encoding': 'chunked' },
+        [signed.body],
+      );
 
-    const res = await sendRaw(
-      request(app).post(WEBHOOK_PATH),
-      delivery(undefined, { raw }),
-    );
-
-    expect(res.status).toBe(413);
-    expect(res.body.error.code).toBe('body.too_large');
-    expect(single).not.toHaveBeenCalled();
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.body).error.code).toBe('body.too_large');
+      expect(single).not.toHaveBeenCalled();
+    } finally {
+      server.close();
+    }
   });
 
   it('uses the Buffer that express.raw() left in req.body', async () => {
