@@ -107,6 +107,55 @@ describe('verifyWebhookRequest', () => {
   });
 });
 
+describe('timeouts on the Web adapter', () => {
+  it('answers 408 body.timeout when the body stops arriving', async () => {
+    const onSingle = jest.fn();
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      bodyTimeout: 100,
+      onSingle,
+    });
+    const signed = delivery(profile(1));
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(signed.body.subarray(0, 50)));
+      },
+    });
+
+    const res = await handler(
+      new Request(URL_, {
+        method: 'POST',
+        headers: signed.headers,
+        body: stalled,
+        duplex: 'half',
+      } as RequestInit),
+    );
+
+    expect(res.status).toBe(408);
+    expect(await res.json()).toMatchObject({ error: { code: 'body.timeout' } });
+    expect(onSingle).not.toHaveBeenCalled();
+  });
+
+  it('answers 503 hook.timeout when the hooks take longer than hookTimeout', async () => {
+    let finished = false;
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      hookTimeout: 50,
+      onError: () => undefined,
+      async onSingle() {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        finished = true;
+      },
+    });
+
+    const res = await handler(webRequest(delivery(profile(1))));
+
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: { code: 'hook.timeout' } });
+    expect(finished).toBe(false);
+  });
+});
+
 describe('createWebhookHandler', () => {
   it('answers 405 with Allow: POST for other methods', async () => {
     const onSingle = jest.fn();
