@@ -84,7 +84,7 @@ describe("acknowledge: 'before-hooks'", () => {
 
     expect(logger.warnings).toEqual([
       'rocketreach-webhooks: hook.failed after a single delivery (request req-9) was ' +
-        'acknowledged. Set onError to handle it.',
+        'answered. Set onError to handle it.',
     ]);
   });
 

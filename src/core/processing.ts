@@ -83,7 +83,7 @@ export function reportLateError<Req>(
     : 'unexpected error';
   config.logger.error(
     `rocketreach-webhooks: ${code} after a ${delivery.kind} delivery (request ` +
-      `${delivery.requestId ?? 'without ID'}) was acknowledged. Set onError to handle it.`,
+      `${delivery.requestId ?? 'without ID'}) was answered. Set onError to handle it.`,
   );
 }
 
