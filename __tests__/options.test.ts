@@ -58,6 +58,26 @@ describe('the factory refuses options that cannot work', () => {
       /must have warn\(\) and error\(\) methods/,
     ],
     [
+      'an unknown acknowledge mode',
+      { secret: SECRET, acknowledge: 'later' },
+      /The acknowledge option must be 'after-hooks' or 'before-hooks'; got "later"\./,
+    ],
+    [
+      'a negative hookTimeout',
+      { secret: SECRET, hookTimeout: -5 },
+      /The hookTimeout option must be a positive whole number of milliseconds\./,
+    ],
+    [
+      'a bodyTimeout given as text',
+      { secret: SECRET, bodyTimeout: '30s' },
+      /The bodyTimeout option must be a positive whole number of milliseconds\./,
+    ],
+    [
+      'an onError that is not a function',
+      { secret: SECRET, onError: true },
+      /The onError option must be a function; got a boolean\./,
+    ],
+    [
       'a typo in a hook name',
       { secret: SECRET, onsingle: () => {} },
       /an option named "onsingle"\. Did you mean "onSingle"\?/,

@@ -208,7 +208,8 @@ export function resolveOptions<Req>(
   const acknowledge = options.acknowledge ?? 'after-hooks';
   if (acknowledge !== 'after-hooks' && acknowledge !== 'before-hooks') {
     throw new TypeError(
-      `The acknowledge option must be 'after-hooks' or 'before-hooks'; got ${describe(acknowledge)}.`,
+      "The acknowledge option must be 'after-hooks' or 'before-hooks'; got " +
+        `${typeof acknowledge === 'string' ? JSON.stringify(acknowledge) : describe(acknowledge)}.`,
     );
   }
   const hookTimeout =
