@@ -5,6 +5,7 @@ import type { ResolvedOptions } from './options.js';
 import { settleErrorReporter } from './processing.js';
 import {
   decodeSignatureHeader,
+  firstHeaderValue,
   readRequestId,
   type HeaderValue,
 } from './signature.js';
@@ -33,7 +34,8 @@ export function checkHeaders(
   limit: number,
 ): Uint8Array {
   const encoding =
-    first(headers.contentEncoding)?.trim().toLowerCase() ?? 'identity';
+    firstHeaderValue(headers.contentEncoding)?.trim().toLowerCase() ??
+    'identity';
   if (encoding !== 'identity') {
     throw new RocketReachWebhookError(
       'body.encoding_unsupported',
@@ -43,7 +45,8 @@ export function checkHeaders(
     );
   }
 
-  if (Number(first(headers.contentLength)) > limit) throw tooLarge(limit);
+  if (Number(firstHeaderValue(headers.contentLength)) > limit)
+    throw tooLarge(limit);
   return decodeSignatureHeader(headers.signature);
 }
 
@@ -103,9 +106,4 @@ export async function accept<Req>(
   );
   delivery.duplicate = claim.duplicate;
   return { delivery, claim };
-}
-
-function first(value: HeaderValue): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  return typeof value === 'string' ? value : value[0];
 }

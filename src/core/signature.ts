@@ -57,9 +57,15 @@ export function decodeSignatureHeader(value: HeaderValue): Uint8Array {
  * dropped when empty or longer than any UUID-like identifier would be.
  */
 export function readRequestId(value: HeaderValue): string | undefined {
-  const single = Array.isArray(value) ? value[0] : value;
-  if (typeof single !== 'string') return undefined;
+  const single = firstHeaderValue(value);
+  if (single === undefined) return undefined;
 
   const trimmed = single.trim();
   return trimmed.length > 0 && trimmed.length <= 128 ? trimmed : undefined;
+}
+
+/** The first value of a header, whichever form the runtime gives it in. */
+export function firstHeaderValue(value: HeaderValue): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'string' ? value : value[0];
 }
