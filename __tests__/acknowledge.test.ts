@@ -7,10 +7,7 @@ import { createWebhookHandler } from '../src/web';
 import { expressHarness, recordingLogger, WEBHOOK_PATH } from './support/apps';
 import { delivery, sendRaw } from './support/deliveries';
 import { PERSONAL_EMAIL, profile, SECRET } from './support/fixtures';
-
-function sleep(ms: number) {
-  return new Promise<void>((resolve) => setTimeout(resolve, ms));
-}
+import { sleep } from './support/time';
 
 function gate() {
   let open: () => void = () => undefined;

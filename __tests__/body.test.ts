@@ -1,5 +1,5 @@
-import { request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
 import express from 'express';
 import request from 'supertest';
@@ -8,16 +8,7 @@ import { captureRawBody } from '../src/index';
 import { expressHarness, WEBHOOK_PATH } from './support/apps';
 import { delivery, sendRaw } from './support/deliveries';
 import { profile, SECRET } from './support/fixtures';
-
-async function listen(
-  app: express.Express,
-): Promise<{ server: Server; port: number }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      resolve({ server, port: (server.address() as AddressInfo).port });
-    });
-  });
-}
+import { listen } from './support/server';
 
 interface RawResponse {
   status: number;
@@ -60,7 +51,7 @@ describe('size limit', () => {
       limit: 1024,
       onSingle: single,
     });
-    const { server, port } = await listen(app);
+    const { port, close } = await listen(app);
     try {
       const signed = delivery(profile(1));
       // Announce a 5 MB body but send none of it: only the headers can answer.
@@ -75,7 +66,7 @@ describe('size limit', () => {
       expect(res.headers.connection).toBe('close');
       expect(single).not.toHaveBeenCalled();
     } finally {
-      server.close();
+      await close();
     }
   });
 
@@ -86,7 +77,7 @@ describe('size limit', () => {
       limit: 1024,
       onSingle: single,
     });
-    const { server, port } = await listen(app);
+    const { port, close } = await listen(app);
     try {
       const signed = delivery(undefined, {
         raw: `{"id":1,"name":"${'x'.repeat(4000)}"}`,
@@ -101,7 +92,7 @@ describe('size limit', () => {
       expect(JSON.parse(res.body).error.code).toBe('body.too_large');
       expect(single).not.toHaveBeenCalled();
     } finally {
-      server.close();
+      await close();
     }
   });
 
@@ -186,7 +177,7 @@ describe('broken bodies', () => {
       secret: SECRET,
       onSingle: single,
     });
-    const { server, port } = await listen(app);
+    const { port, close } = await listen(app);
     try {
       const signed = delivery(profile(1));
       const head = [
@@ -215,7 +206,7 @@ describe('broken bodies', () => {
       ]);
       expect(single).not.toHaveBeenCalled();
     } finally {
-      server.close();
+      await close();
     }
   });
 
@@ -308,7 +299,7 @@ describe('behind a global body parser', () => {
         app.post(WEBHOOK_PATH, mw);
       },
     );
-    const { server, port } = await listen(app);
+    const { port, close } = await listen(app);
     try {
       const raw = JSON.stringify(profile(1, { note: 'x'.repeat(2000) }));
       const signed = delivery(undefined, { raw });
@@ -323,7 +314,7 @@ describe('behind a global body parser', () => {
       expect(JSON.parse(res.body).error.code).toBe('body.too_large');
       expect(single).not.toHaveBeenCalled();
     } finally {
-      server.close();
+      await close();
     }
   });
 

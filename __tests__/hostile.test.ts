@@ -1,61 +1,31 @@
-import { request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
-import express from 'express';
-
-import {
-  rocketreachWebhook,
-  type RocketReachWebhookOptions,
-} from '../src/index';
-import { errorResponder, WEBHOOK_PATH } from './support/apps';
+import type { RocketReachWebhookOptions } from '../src/index';
+import { expressHarness, WEBHOOK_PATH } from './support/apps';
 import { delivery } from './support/deliveries';
 import { profile, SECRET } from './support/fixtures';
+import { listen, type Listening } from './support/server';
+import { sleep } from './support/time';
 
-interface Target {
-  port: number;
-  errors: string[];
+interface Target extends Listening {
   onSingle: jest.Mock;
-  server: Server;
+  /** The codes of the refusals handed to the app's error handler so far. */
+  codes: () => string[];
 }
 
 async function start(
   options: Partial<RocketReachWebhookOptions> = {},
 ): Promise<Target> {
-  const errors: string[] = [];
   const onSingle = jest.fn();
-  const app = express();
-  app.post(
-    WEBHOOK_PATH,
-    rocketreachWebhook({ secret: SECRET, logger: false, onSingle, ...options }),
-  );
-  const recorded: unknown[] = [];
-  app.use(
-    (
-      err: { code?: string },
-      req: express.Request,
-      res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      errors.push(err.code ?? 'unknown');
-      errorResponder(recorded)(err, req, res, next);
-    },
-  );
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    errors,
+  const { app, errors } = expressHarness({
+    secret: SECRET,
     onSingle,
-    server,
-  };
-}
-
-function stop(target: Target): Promise<void> {
-  return new Promise((resolve) => {
-    target.server.closeAllConnections();
-    target.server.close(() => resolve());
+    ...options,
   });
+  const listening = await listen(app);
+  const codes = () => errors.map((error) => (error as { code: string }).code);
+  return { ...listening, onSingle, codes };
 }
 
 /** Writes raw bytes on a fresh connection and collects what comes back. */
@@ -78,10 +48,6 @@ function exchange(
 
 function head(lines: string[]): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A plain valid delivery, to show the server still serves afterwards. */
@@ -134,11 +100,11 @@ describe('hostile and broken requests', () => {
       await sleep(50);
 
       expect(target.onSingle).not.toHaveBeenCalled();
-      expect(target.errors).toEqual(Array(20).fill('body.aborted'));
+      expect(target.codes()).toEqual(Array(20).fill('body.aborted'));
       expect(await stillServes(target.port)).toBe(200);
       expect(target.onSingle).toHaveBeenCalledTimes(1);
     } finally {
-      await stop(target);
+      await target.close();
     }
   });
 
@@ -171,7 +137,7 @@ describe('hostile and broken requests', () => {
       expect(target.onSingle).not.toHaveBeenCalled();
       expect(await stillServes(target.port)).toBe(200);
     } finally {
-      await stop(target);
+      await target.close();
     }
   });
 
@@ -199,12 +165,12 @@ describe('hostile and broken requests', () => {
       // Node's parser as a broken second request, which Node answers 400 and
       // closes. Which answer is written first is a race between the two.
       await sleep(50);
-      expect(target.errors).toEqual(['signature.mismatch']);
+      expect(target.codes()).toEqual(['signature.mismatch']);
       expect(answer).toMatch(/^HTTP\/1\.1 40[01] /);
       expect(target.onSingle).not.toHaveBeenCalled();
       expect(await stillServes(target.port)).toBe(200);
     } finally {
-      await stop(target);
+      await target.close();
     }
   });
 
@@ -235,7 +201,7 @@ describe('hostile and broken requests', () => {
       expect(answer).toContain('"code":"signature.malformed"');
       expect(target.onSingle).not.toHaveBeenCalled();
     } finally {
-      await stop(target);
+      await target.close();
     }
   });
 
@@ -254,10 +220,10 @@ describe('hostile and broken requests', () => {
       });
 
       expect(answer).toMatch(/^HTTP\/1\.1 431 /);
-      expect(target.errors).toEqual([]);
+      expect(target.codes()).toEqual([]);
       expect(await stillServes(target.port)).toBe(200);
     } finally {
-      await stop(target);
+      await target.close();
     }
   });
 
@@ -283,7 +249,7 @@ describe('hostile and broken requests', () => {
       expect(answer).toMatch(/\r\nConnection: close\r\n/i);
       expect(target.onSingle).not.toHaveBeenCalled();
     } finally {
-      await stop(target);
+      await target.close();
     }
   });
 

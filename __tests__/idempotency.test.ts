@@ -16,6 +16,7 @@ import { errorResponder, expressHarness, WEBHOOK_PATH } from './support/apps';
 import { delivery, sendRaw, type Delivery } from './support/deliveries';
 import { profile, SECRET } from './support/fixtures';
 import { redisSetups, type StoreSetup } from './support/redis';
+import { sleep } from './support/time';
 
 const setups: StoreSetup[] = [
   {
@@ -32,10 +33,6 @@ function freshDelivery(id = Math.floor(Math.random() * 1e9)): Delivery {
 
 function post(app: express.Express, sent: Delivery) {
   return sendRaw(request(app).post(WEBHOOK_PATH), sent);
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function guardedApp(

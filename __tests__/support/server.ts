@@ -11,6 +11,7 @@ import { errorResponder, WEBHOOK_PATH } from './apps';
 
 export interface Listening {
   url: string;
+  port: number;
   close: () => Promise<void>;
 }
 
@@ -21,6 +22,7 @@ export function listen(app: express.Express): Promise<Listening> {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`,
+        port,
         close: () =>
           new Promise((done) => {
             server.closeAllConnections();
