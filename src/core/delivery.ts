@@ -1,4 +1,5 @@
 import { RocketReachWebhookError } from './errors.js';
+import { compileSchemaCheck } from './schema-check.js';
 import { profileSchema, type RocketReachProfile } from './schema.js';
 
 interface DeliveryBase {
@@ -97,15 +98,18 @@ export function decodeDelivery(
   return { kind: 'single', ...base, profile, profiles: [profile] };
 }
 
+const isProfile = compileSchemaCheck(profileSchema);
+
 /**
  * Validates one value against the profile schema. The schema has no
  * transforms or defaults, so a valid value is its own parsed form: the
- * delivery keeps the objects `JSON.parse` made (in the sender's key order)
- * and zod's copy is dropped at once. A bulk delivery is validated profile by
- * profile for the same reason, so at most one profile's copy exists at a
- * time.
+ * delivery keeps the objects `JSON.parse` made (in the sender's key order).
+ * A copy-free check answers for valid values; zod runs only on a value the
+ * check refuses, to confirm it and name the issues.
  */
 function issuesOf(value: unknown): DeliveryIssue[] {
+  if (isProfile(value)) return [];
+
   const result = profileSchema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map(({ path, code, message }) => ({
