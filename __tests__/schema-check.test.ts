@@ -33,7 +33,7 @@ function replaced(value: unknown, path: PropertyKey[], next: unknown): unknown {
     parent = parent[step] as Record<PropertyKey, unknown>;
   }
   const last = path[path.length - 1]!;
-  if (next === undefined) delete parent[last];
+  if (next === undefined) Reflect.deleteProperty(parent, last);
   else parent[last] = next;
   return copy;
 }
@@ -118,11 +118,9 @@ describe('compileSchemaCheck', () => {
   });
 
   it('builds the check from closures where code generation is refused', () => {
-    const refuse = jest
-      .spyOn(globalThis, 'Function')
-      .mockImplementation(() => {
-        throw new EvalError('Code generation from strings disallowed');
-      });
+    const refuse = jest.spyOn(globalThis, 'Function').mockImplementation(() => {
+      throw new EvalError('Code generation from strings disallowed');
+    });
     try {
       const check = compileSchemaCheck(profileSchema);
       expect(refuse).toHaveBeenCalled();

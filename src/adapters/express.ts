@@ -190,8 +190,10 @@ function settleWithResponse(res: ServerResponse, claim: Claim): void {
   res.once('close', onClose);
 }
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function sha256Hex(parts: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { RocketReachWebhookError } from './errors.js';
+import { parseJsonBytes } from './json.js';
 import { compileSchemaCheck } from './schema-check.js';
 import { profileSchema, type RocketReachProfile } from './schema.js';
 
@@ -56,8 +57,6 @@ export interface UnknownDelivery extends DeliveryBase {
 export type RocketReachDelivery =
   SingleDelivery | BulkDelivery | UnknownDelivery;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Turns verified bytes into a delivery: strict UTF-8 and JSON, then the
  * profile schema. Throws `body.invalid_json` when the bytes are not JSON;
@@ -69,7 +68,7 @@ export function decodeDelivery(
 ): RocketReachDelivery {
   let payload: unknown;
   try {
-    payload = JSON.parse(utf8.decode(rawBody));
+    payload = parseJsonBytes(rawBody);
   } catch {
     // The parser's message quotes the body, so it is not kept.
     throw new RocketReachWebhookError(

@@ -99,21 +99,19 @@ export function positiveMs(
 const encoder = new TextEncoder();
 
 /**
- * The bytes a delivery is identified by. The signature covers the body but
- * not `RR-Request-ID`, so neither alone will do: the body alone would merge
- * two lookups that happen to return identical profiles, and the request ID
- * alone could be re-sent with any body. Header values cannot hold a newline,
- * so the separator keeps the two parts apart.
+ * The bytes a delivery is identified by, in the order they are hashed. The
+ * signature covers the body but not `RR-Request-ID`, so neither alone will
+ * do: the body alone would merge two lookups that happen to return identical
+ * profiles, and the request ID alone could be re-sent with any body. Header
+ * values cannot hold a newline, so the separator keeps the two parts apart.
+ * The parts are hashed one after the other rather than joined, which would
+ * copy the body.
  */
 export function deliveryIdentity(
   requestId: string | undefined,
   rawBody: Uint8Array,
-): Uint8Array {
-  const prefix = encoder.encode(`${requestId ?? ''}\n`);
-  const identity = new Uint8Array(prefix.length + rawBody.length);
-  identity.set(prefix);
-  identity.set(rawBody, prefix.length);
-  return identity;
+): Uint8Array[] {
+  return [encoder.encode(`${requestId ?? ''}\n`), rawBody];
 }
 
 /** Store keys carry this prefix, so they are easy to find and expire. */

@@ -92,7 +92,7 @@ export async function accept<Req>(
   rawBody: Uint8Array,
   requestIdHeader: HeaderValue,
   config: ResolvedOptions<Req>,
-  sha256Hex: (bytes: Uint8Array) => string | Promise<string>,
+  sha256Hex: (parts: readonly Uint8Array[]) => string | Promise<string>,
 ): Promise<Accepted> {
   const delivery = decodeDelivery(rawBody, readRequestId(requestIdHeader));
 

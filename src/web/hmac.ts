@@ -36,10 +36,28 @@ export async function matchesAnyKey(
   return results.includes(true);
 }
 
-/** The SHA-256 of bytes, as lowercase hex. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+/**
+ * The SHA-256 of parts taken in order, as lowercase hex. Web Crypto hashes
+ * only whole buffers, so several parts are joined first.
+ */
+export async function sha256Hex(parts: readonly Uint8Array[]): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', joined(parts)),
+  );
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join(
     '',
   );
+}
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const whole = new Uint8Array(
+    parts.reduce((total, part) => total + part.length, 0),
+  );
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
 }
