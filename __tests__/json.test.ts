@@ -18,8 +18,9 @@ function outcome(
   bytes: Uint8Array,
   pieceBytes?: number,
 ): { value: unknown } | 'refused' {
+  const sizes = pieceBytes === undefined ? {} : { wholeBytes: 0, pieceBytes };
   try {
-    return { value: parseJsonBytes(bytes, pieceBytes) };
+    return { value: parseJsonBytes(bytes, sizes) };
   } catch {
     return 'refused';
   }
@@ -32,10 +33,32 @@ const indent = fc.constantFrom(undefined, 0, 1, '\t', ' \r\n ');
 
 describe('parseJsonBytes', () => {
   it('parses a large bulk body piece by piece to the same value', () => {
-    const profiles = [...buildBulk(100), ...buildBulk(100), ...buildBulk(100)];
+    const profiles = Array.from({ length: 8 }, () => buildBulk(100)).flat();
     const bytes = encode(JSON.stringify(profiles));
-    expect(bytes.length).toBeGreaterThan(3 * 64 * 1024);
+    expect(bytes.length).toBeGreaterThan(2 * 1024 * 1024);
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      parseJsonBytes(bytes);
+      // pieces of about 64 KiB, never the whole text at once
+      expect(parse.mock.calls.length).toBeGreaterThanOrEqual(30);
+      for (const [text] of parse.mock.calls) {
+        expect(text.length).toBeLessThan(128 * 1024);
+      }
+    } finally {
+      parse.mockRestore();
+    }
     expect(outcome(bytes)).toEqual({ value: JSON.parse(utf8.decode(bytes)) });
+  });
+
+  it('decodes a body of up to 512 KiB whole', () => {
+    const bytes = encode(JSON.stringify(buildBulk(100)));
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      parseJsonBytes(bytes);
+      expect(parse.mock.calls).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('gives what JSON.parse gives for any JSON array, however it is cut', () => {

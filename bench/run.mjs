@@ -12,12 +12,17 @@ import autocannon from 'autocannon';
 import { profileSchema, verifySignature } from 'rocketreach-webhooks';
 import { buildBulk, buildProfile } from 'rocketreach-webhooks/testing';
 
+// Internal modules of the build, for the micro-benchmark of what the
+// middleware runs; `npm run bench` builds first.
+import { parseJsonBytes } from '../dist/esm/core/json.js';
+import { compileSchemaCheck } from '../dist/esm/core/schema-check.js';
+
 import { LIMIT, PATH, SERVER_KINDS } from './servers.mjs';
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '6' },
+    duration: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '9' },
     connections: { type: 'string', default: '32' },
   },
 });
@@ -215,35 +220,44 @@ for (const server of servers)
 for (const server of servers) await stopServer(server);
 process.stdout.write('\n\n');
 
-const ratio = (a, b) => (b ? (a / b).toFixed(2) : '-');
-
-/** Prints medians by server and workload, each with its ratio to the floor. */
+/**
+ * Prints medians by server and workload, each with its ratio to the floor.
+ * A ratio is the median of the rounds' own ratios: within a round the floor
+ * was measured seconds apart from the server, so drift of the machine over
+ * the run cancels out.
+ */
 function printTable(title, byWorkload) {
   console.log(`${title}\n`);
   console.log(`| server | ${WORKLOADS.map((w) => w.name).join(' | ')} |`);
   console.log(`| --- | ${WORKLOADS.map(() => '---').join(' | ')} |`);
   const medians = {};
+  const ratios = {};
   for (const { name } of WORKLOADS) {
     medians[name] = {};
-    for (const kind of SERVER_KINDS)
-      medians[name][kind] = median(byWorkload[name][kind]);
+    ratios[name] = {};
+    const floor = byWorkload[name].floor;
+    for (const kind of SERVER_KINDS) {
+      const rounds = byWorkload[name][kind];
+      medians[name][kind] = median(rounds);
+      ratios[name][kind] = median(rounds.map((value, i) => value / floor[i]));
+    }
   }
   for (const kind of SERVER_KINDS) {
-    const cells = WORKLOADS.map(({ name }) => {
-      const value = medians[name][kind];
-      return `${Math.round(value)} (${ratio(value, medians[name].floor)})`;
-    });
+    const cells = WORKLOADS.map(
+      ({ name }) =>
+        `${Math.round(medians[name][kind])} (${ratios[name][kind].toFixed(2)})`,
+    );
     console.log(`| ${kind} | ${cells.join(' | ')} |`);
   }
-  return medians;
+  return ratios;
 }
 
-const medians = printTable(
-  'Throughput (requests per second, median of the rounds; ratio to the floor)',
+const throughput = printTable(
+  'Throughput (requests per second, median of the rounds; ratio to the floor, median of the rounds)',
   samples,
 );
 printTable(
-  '\nServer CPU time per request (µs, user + system, median of the rounds; ratio to the floor)',
+  '\nServer CPU time per request (µs, user + system, median of the rounds; ratio to the floor, median of the rounds)',
   cpu,
 );
 if (problems.length)
@@ -276,14 +290,18 @@ const parsedSingle = JSON.parse(singleText);
 const parsedBulk = JSON.parse(bulkText);
 const sigSingle = rrSignature(single);
 const sigBulk = rrSignature(bulk);
+const isProfile = compileSchemaCheck(profileSchema);
 const operations = {
   'verify single': [() => verifySignature(SECRET, single, sigSingle), 200],
   'verify bulk': [() => verifySignature(SECRET, bulk, sigBulk), 20],
   'JSON.parse single': [() => JSON.parse(singleText), 200],
   'JSON.parse bulk': [() => JSON.parse(bulkText), 10],
-  // The package validates a bulk delivery profile by profile.
-  'validate single': [() => profileSchema.safeParse(parsedSingle), 200],
-  'validate bulk': [
+  // What the package does: parse from the bytes, then check each profile.
+  'parse bytes bulk': [() => parseJsonBytes(bulk), 10],
+  'validate single': [() => isProfile(parsedSingle), 200],
+  'validate bulk': [() => parsedBulk.every(isProfile), 10],
+  // zod itself, for comparison: it copies what it accepts.
+  'zod safeParse bulk': [
     () => parsedBulk.every((p) => profileSchema.safeParse(p).success),
     10,
   ],
@@ -379,39 +397,34 @@ for (const kind of [
 }
 
 // targets
-const m = medians;
+const r = throughput;
 const pkg = 'rocketreach-webhooks';
 const targets = [
-  [
-    'valid single >= 0.90 of the floor',
-    m['valid single'][pkg] / m['valid single'].floor >= 0.9,
-  ],
+  ['valid single >= 0.90 of the floor', r['valid single'][pkg] >= 0.9],
   [
     'valid single ahead of the hand-written route',
-    m['valid single'][pkg] > m['valid single'].handwritten,
+    r['valid single'][pkg] > r['valid single'].handwritten,
   ],
   [
     'valid single ahead of Octokit',
-    m['valid single'][pkg] > m['valid single'].octokit,
+    r['valid single'][pkg] > r['valid single'].octokit,
   ],
   [
     'valid bulk >= 0.95 of hand-written + zod',
-    m['valid bulk (100)'][pkg] / m['valid bulk (100)']['handwritten+zod'] >=
+    r['valid bulk (100)'][pkg] / r['valid bulk (100)']['handwritten+zod'] >=
       0.95,
   ],
   ['validation per profile <= JSON.parse per profile', validateVsParse <= 1],
-  [
-    'forged single >= 0.95 of the floor',
-    m['forged single'][pkg] / m['forged single'].floor >= 0.95,
-  ],
-  [
-    'forged bulk >= 0.95 of the floor',
-    m['forged bulk (100)'][pkg] / m['forged bulk (100)'].floor >= 0.95,
-  ],
+  ['forged single >= 0.95 of the floor', r['forged single'][pkg] >= 0.95],
+  ['forged bulk >= 0.95 of the floor', r['forged bulk (100)'][pkg] >= 0.95],
   [
     'oversized refused from the headers',
     oversizedResults[pkg].refused === oversizedResults[pkg].answered &&
       oversizedResults[pkg].timedOut === 0,
+  ],
+  [
+    'peak memory rise <= raw bytes + parsed value',
+    memory[pkg] <= big.length + parsedSize,
   ],
 ];
 console.log('\nTargets\n');

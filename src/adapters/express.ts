@@ -97,57 +97,69 @@ export function rocketreachWebhook<
       req,
       middleware,
     );
-    receive(req, res, config, respond).then(
-      (delivery) => {
-        if (res.headersSent || res.writableEnded) return;
-        if (respond) acknowledge(res, delivery.duplicate);
-        else next();
-      },
-      (error: unknown) => {
-        const { code, headers } = error as Partial<RocketReachWebhookError>;
-        debug('refused: %s', code ?? 'unexpected error');
-        reportRejected(
-          error,
-          readRequestId(req.headers[REQUEST_ID_HEADER]),
-          config,
-        );
+    const refuse = (error: unknown): void => {
+      const { code, headers } = error as Partial<RocketReachWebhookError>;
+      debug('refused: %s', code ?? 'unexpected error');
+      reportRejected(
+        error,
+        readRequestId(req.headers[REQUEST_ID_HEADER]),
+        config,
+      );
 
-        // Set here as well as on the error: Express's default handler applies
-        // `err.headers`, while an app's own handler usually does not.
-        if (headers && !res.headersSent) {
-          for (const [name, value] of Object.entries(headers)) {
-            res.setHeader(name, value);
-          }
+      // Set here as well as on the error: Express's default handler applies
+      // `err.headers`, while an app's own handler usually does not.
+      if (headers && !res.headersSent) {
+        for (const [name, value] of Object.entries(headers)) {
+          res.setHeader(name, value);
         }
-        next(error);
+      }
+      next(error);
+    };
+
+    // refuse what can be refused from the headers alone
+    let expected: Uint8Array;
+    try {
+      expected = checkHeaders(
+        {
+          contentEncoding: req.headers['content-encoding'],
+          contentLength: req.headers['content-length'],
+          signature: req.headers[SIGNATURE_HEADER],
+        },
+        config.limit,
+      );
+    } catch (error) {
+      refuse(error);
+      return;
+    }
+
+    // verify the exact bytes, before any parsing; a forged body is refused
+    // in the turn it ends
+    readBody(req, config.limit, config.bodyTimeout, {
+      onError: refuse,
+      onBody(rawBody) {
+        if (!matchesAnySecret(config.secrets, rawBody, expected)) {
+          refuse(signatureMismatch());
+          return;
+        }
+        handOver(req, res, rawBody, config, respond).then((delivery) => {
+          if (res.headersSent || res.writableEnded) return;
+          if (respond) acknowledge(res, delivery.duplicate);
+          else next();
+        }, refuse);
       },
-    );
+    });
   };
   return middleware;
 }
 
-async function receive<Req extends IncomingMessage>(
+/** Parses, validates and claims a verified body, then runs the hooks. */
+async function handOver<Req extends IncomingMessage>(
   req: Req,
   res: ServerResponse,
+  rawBody: Buffer,
   config: ResolvedOptions<Req>,
   respond: boolean,
 ): Promise<RocketReachDelivery> {
-  // refuse what can be refused from the headers alone
-  const expected = checkHeaders(
-    {
-      contentEncoding: req.headers['content-encoding'],
-      contentLength: req.headers['content-length'],
-      signature: req.headers[SIGNATURE_HEADER],
-    },
-    config.limit,
-  );
-
-  // verify the exact bytes, before any parsing
-  const rawBody = await readBody(req, config.limit, config.bodyTimeout);
-  if (!matchesAnySecret(config.secrets, rawBody, expected)) {
-    throw signatureMismatch();
-  }
-
   // parse, validate, claim
   const { delivery, claim } = await accept(
     rawBody,

@@ -19,42 +19,56 @@ export function captureRawBody(
   captured.set(req, buf);
 }
 
+/** Where the body, or the refusal that ended reading it, is handed. */
+export interface BodyCallbacks {
+  onBody(body: Buffer): void;
+  onError(error: RocketReachWebhookError): void;
+}
+
 /**
- * The raw bytes of the request body: captured by `captureRawBody`, left as a
- * Buffer by `express.raw()`, or read here with the size limit. A stream that
- * another parser has already consumed is a configuration error, reported as
- * such rather than as a bad signature.
+ * The raw bytes of the request body: read here with the size limit, or,
+ * when another parser read the stream first, captured by `captureRawBody` or
+ * left as a Buffer by `express.raw()`. A stream that another parser has
+ * consumed otherwise is a configuration error, reported as such rather than
+ * as a bad signature.
+ *
+ * Calls back rather than returning a promise: a forged or oversized request
+ * is refused in the same turn its body ends.
  */
-export async function readBody(
+export function readBody(
   req: IncomingMessage,
   limit: number,
   timeoutMs: number,
-): Promise<Buffer> {
+  { onBody, onError }: BodyCallbacks,
+): void {
+  if (!req.readableDidRead && !req.readableEnded) {
+    readStream(req, limit, timeoutMs, onBody, onError);
+    return;
+  }
+
   // Bytes another parser read are held to this middleware's limit too.
   const kept = captured.get(req) ?? parsedBuffer(req);
-  if (kept) {
-    if (kept.length > limit) throw tooLarge(limit);
-    return kept;
-  }
-
-  if (req.readableDidRead || req.readableEnded) {
-    throw new RocketReachWebhookError(
-      'body.already_parsed',
-      'The request body was read by another body parser before the RocketReach webhook ' +
-        'middleware, so its signature cannot be checked. Mount the webhook route before ' +
-        "express.json(), or pass captureRawBody as the parser's verify option: " +
-        'express.json({ verify: captureRawBody }).',
+  if (!kept) {
+    onError(
+      new RocketReachWebhookError(
+        'body.already_parsed',
+        'The request body was read by another body parser before the RocketReach webhook ' +
+          'middleware, so its signature cannot be checked. Mount the webhook route before ' +
+          "express.json(), or pass captureRawBody as the parser's verify option: " +
+          'express.json({ verify: captureRawBody }).',
+      ),
     );
+  } else if (kept.length > limit) {
+    onError(tooLarge(limit));
+  } else {
+    onBody(kept);
   }
-
-  return readStream(req, limit, timeoutMs);
 }
 
 /** The Buffer `express.raw()` leaves in `req.body` once it read the stream. */
 function parsedBuffer(req: IncomingMessage): Buffer | undefined {
   const { body } = req as { body?: unknown };
-  const consumed = req.readableDidRead || req.readableEnded;
-  return consumed && Buffer.isBuffer(body) ? body : undefined;
+  return Buffer.isBuffer(body) ? body : undefined;
 }
 
 /**
@@ -68,69 +82,72 @@ function readStream(
   req: IncomingMessage,
   limit: number,
   timeoutMs: number,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    // note: a sender that announces the full limit and then stalls holds an
-    // allocation of that size until `bodyTimeout`; pages it never writes are
-    // not made resident, so the cost is address space, not memory.
-    const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    const sized =
-      Number.isSafeInteger(declared) && declared >= 0 && declared <= limit
-        ? Buffer.allocUnsafe(declared)
-        : undefined;
-    const chunks: Buffer[] = [];
-    let received = 0;
+  onBody: (body: Buffer) => void,
+  onError: (error: RocketReachWebhookError) => void,
+): void {
+  // note: a sender that announces the full limit and then stalls holds an
+  // allocation of that size until `bodyTimeout`; pages it never writes are
+  // not made resident, so the cost is address space, not memory.
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  const sized =
+    Number.isSafeInteger(declared) && declared >= 0 && declared <= limit
+      ? Buffer.allocUnsafe(declared)
+      : undefined;
+  const chunks: Buffer[] = [];
+  let received = 0;
 
-    const timer = setTimeout(() => finish(bodyTimeout(timeoutMs)), timeoutMs);
+  let settled = false;
+  const timer = setTimeout(() => finish(bodyTimeout(timeoutMs)), timeoutMs);
 
-    function onData(chunk: Buffer): void {
-      const offset = received;
-      received += chunk.length;
-      if (received > limit) return finish(tooLarge(limit));
-      if (!sized) chunks.push(chunk);
-      else if (received <= sized.length) chunk.copy(sized, offset);
-      else finish(failure('body.length_mismatch'));
+  function onData(chunk: Buffer): void {
+    const offset = received;
+    received += chunk.length;
+    if (received > limit) return finish(tooLarge(limit));
+    if (!sized) chunks.push(chunk);
+    else if (received <= sized.length) chunk.copy(sized, offset);
+    else finish(failure('body.length_mismatch'));
+  }
+
+  function onEnd(): void {
+    if (sized && received !== sized.length)
+      return finish(failure('body.length_mismatch'));
+    finish(undefined, sized ?? Buffer.concat(chunks, received));
+  }
+
+  function onClose(): void {
+    // A stream that closes before its end was cut off by the sender.
+    finish(failure('body.aborted'));
+  }
+
+  function onStreamError(error: Error): void {
+    const aborted = (error as { code?: string }).code === 'ECONNRESET';
+    finish(failure(aborted ? 'body.aborted' : 'body.unreadable', error));
+  }
+
+  function finish(error?: RocketReachWebhookError, body?: Buffer): void {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('close', onClose);
+    req.off('error', onStreamError);
+    if (error) {
+      // Stop reading: the rest of a refused body is of no use, and the
+      // connection is closed with the answer.
+      req.pause();
+      // A late 'error' from the same stream must not go unhandled.
+      req.on('error', () => undefined);
+      onError(error);
+    } else {
+      onBody(body as Buffer);
     }
+  }
 
-    function onEnd(): void {
-      if (sized && received !== sized.length)
-        return finish(failure('body.length_mismatch'));
-      finish(undefined, sized ?? Buffer.concat(chunks, received));
-    }
-
-    function onClose(): void {
-      // A stream that closes before its end was cut off by the sender.
-      finish(failure('body.aborted'));
-    }
-
-    function onError(error: Error): void {
-      const aborted = (error as { code?: string }).code === 'ECONNRESET';
-      finish(failure(aborted ? 'body.aborted' : 'body.unreadable', error));
-    }
-
-    function finish(error?: RocketReachWebhookError, body?: Buffer): void {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('close', onClose);
-      req.off('error', onError);
-      if (error) {
-        // Stop reading: the rest of a refused body is of no use, and the
-        // connection is closed with the answer.
-        req.pause();
-        // A late 'error' from the same stream must not go unhandled.
-        req.on('error', () => undefined);
-        reject(error);
-      } else {
-        resolve(body as Buffer);
-      }
-    }
-
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('close', onClose);
-    req.on('error', onError);
-  });
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('close', onClose);
+  req.on('error', onStreamError);
 }
 
 const FAILURES = {
