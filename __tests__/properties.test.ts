@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 
+import { decodeSignatureHeader } from '../src/core/signature';
 import { sign, verifySignature } from '../src/index';
 import { expressHarness, WEBHOOK_PATH } from './support/apps';
 import { sendRaw } from './support/deliveries';
@@ -55,6 +56,18 @@ describe('verifySignature never accepts what the secret did not sign', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the signature header', () => {
+  it('decodes to the digest that was encoded, for any digest', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (digest) => {
+        const header = Buffer.from(digest).toString('base64');
+        expect(decodeSignatureHeader(header)).toEqual(digest);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

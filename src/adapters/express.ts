@@ -100,11 +100,10 @@ export function rocketreachWebhook<
     const refuse = (error: unknown): void => {
       const { code, headers } = error as Partial<RocketReachWebhookError>;
       debug('refused: %s', code ?? 'unexpected error');
-      reportRejected(
-        error,
-        readRequestId(req.headers[REQUEST_ID_HEADER]),
-        config,
-      );
+      if (config.onRejected) {
+        const requestId = readRequestId(req.headers[REQUEST_ID_HEADER]);
+        reportRejected(error, requestId, config);
+      }
 
       // Set here as well as on the error: Express's default handler applies
       // `err.headers`, while an app's own handler usually does not.

@@ -45,9 +45,36 @@ export function decodeSignatureHeader(value: HeaderValue): Uint8Array {
     );
   }
 
-  const binary = atob(single);
+  return decodeDigest(single);
+}
+
+const ALPHABET =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const SEXTET = new Uint8Array(128);
+for (let i = 0; i < ALPHABET.length; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * Decodes a header that `CANONICAL_DIGEST` accepted: ten groups of four
+ * characters give 30 bytes, and the last three characters the final two
+ * bytes plus the two zero bits the pattern insisted on.
+ */
+function decodeDigest(text: string): Uint8Array {
+  const sextet = (at: number) => SEXTET[text.charCodeAt(at)] as number;
   const digest = new Uint8Array(DIGEST_LENGTH);
-  for (let i = 0; i < DIGEST_LENGTH; i++) digest[i] = binary.charCodeAt(i);
+  let out = 0;
+  for (let at = 0; at < 40; at += 4) {
+    const bits =
+      (sextet(at) << 18) |
+      (sextet(at + 1) << 12) |
+      (sextet(at + 2) << 6) |
+      sextet(at + 3);
+    digest[out++] = bits >> 16;
+    digest[out++] = (bits >> 8) & 0xff;
+    digest[out++] = bits & 0xff;
+  }
+  const last = (sextet(40) << 12) | (sextet(41) << 6) | sextet(42);
+  digest[30] = last >> 10;
+  digest[31] = (last >> 2) & 0xff;
   return digest;
 }
 
