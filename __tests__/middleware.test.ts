@@ -55,6 +55,25 @@ describe('verified deliveries', () => {
     );
   });
 
+  it('keeps the headers the app set before it answers', async () => {
+    const { hooks } = recordingHooks();
+    const { app } = expressHarness({ secret: SECRET, ...hooks }, (a, m) => {
+      a.use((_req, res, next) => {
+        res.setHeader('X-Request-Source', 'edge');
+        next();
+      });
+      a.post(WEBHOOK_PATH, m);
+    });
+
+    const res = await post(app, delivery(profile(1)));
+
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-source']).toBe('edge');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['content-length']).toBe('17');
+    expect(res.text).toBe('{"received":true}');
+  });
+
   it('responds 200 and hands a list to onBulk, never to onSingle', async () => {
     const { single, bulk, hooks } = recordingHooks();
     const { app } = expressHarness({ secret: SECRET, ...hooks });

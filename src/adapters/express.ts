@@ -228,12 +228,25 @@ function shouldRespond(
   return position === -1 || position === stack.length - 1;
 }
 
+// The two answers, with their headers as the flat list `writeHead` takes
+// as it is, rather than header by header.
+const ACKNOWLEDGED = answer('{"received":true}');
+const DUPLICATE = answer('{"received":true,"duplicate":true}');
+
+function answer(body: string): { body: string; headers: string[] } {
+  return {
+    body,
+    headers: [
+      'Content-Type',
+      'application/json; charset=utf-8',
+      'Content-Length',
+      String(Buffer.byteLength(body)),
+    ],
+  };
+}
+
 function acknowledge(res: ServerResponse, duplicate: boolean): void {
-  const body = duplicate
-    ? '{"received":true,"duplicate":true}'
-    : '{"received":true}';
-  res.statusCode = 200;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
+  const { body, headers } = duplicate ? DUPLICATE : ACKNOWLEDGED;
+  res.writeHead(200, headers);
   res.end(body);
 }

@@ -128,7 +128,11 @@ export interface Claim {
   settle(succeeded: boolean): Promise<void>;
 }
 
-const noClaim: Claim = { duplicate: false, settle: async () => undefined };
+/** The claim of every delivery when the `idempotency` option is not set. */
+export const NO_CLAIM: Claim = {
+  duplicate: false,
+  settle: async () => undefined,
+};
 
 /**
  * Asks the store whether this copy may be processed. Throws
@@ -141,7 +145,7 @@ export async function claimDelivery(
   hashHex: string | undefined,
   onSettleError: (error: unknown) => void,
 ): Promise<Claim> {
-  if (!idempotency || hashHex === undefined) return noClaim;
+  if (!idempotency || hashHex === undefined) return NO_CLAIM;
 
   const { store, lease, retention } = idempotency;
   const key = `${KEY_PREFIX}${hashHex}`;
@@ -158,7 +162,7 @@ export async function claimDelivery(
     );
   }
 
-  if (status === 'done') return { duplicate: true, settle: noClaim.settle };
+  if (status === 'done') return { duplicate: true, settle: NO_CLAIM.settle };
   if (status === 'processing') {
     throw new RocketReachWebhookError(
       'delivery.in_progress',

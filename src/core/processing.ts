@@ -4,7 +4,7 @@ import {
   isRocketReachWebhookError,
   RocketReachWebhookError,
 } from './errors.js';
-import type { Claim } from './idempotency.js';
+import { NO_CLAIM, type Claim } from './idempotency.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -22,6 +22,11 @@ export async function runHooks<Req>(
   claim: Claim,
   settleOnSuccess = true,
 ): Promise<void> {
+  // Without a store or a deadline there is nothing to settle or race.
+  if (claim === NO_CLAIM && config.hookTimeout === undefined) {
+    return dispatchDelivery(delivery, config, req);
+  }
+
   const work = dispatchDelivery(delivery, config, req).then(
     async () => {
       if (settleOnSuccess) await claim.settle(true);

@@ -1,6 +1,11 @@
 import { decodeDelivery, type RocketReachDelivery } from './delivery.js';
 import { RocketReachWebhookError } from './errors.js';
-import { claimDelivery, deliveryIdentity, type Claim } from './idempotency.js';
+import {
+  claimDelivery,
+  deliveryIdentity,
+  NO_CLAIM,
+  type Claim,
+} from './idempotency.js';
 import type { ResolvedOptions } from './options.js';
 import { settleErrorReporter } from './processing.js';
 import {
@@ -95,10 +100,9 @@ export async function accept<Req>(
   sha256Hex: (parts: readonly Uint8Array[]) => string | Promise<string>,
 ): Promise<Accepted> {
   const delivery = decodeDelivery(rawBody, readRequestId(requestIdHeader));
+  if (!config.idempotency) return { delivery, claim: NO_CLAIM };
 
-  const hash = config.idempotency
-    ? await sha256Hex(deliveryIdentity(delivery.requestId, rawBody))
-    : undefined;
+  const hash = await sha256Hex(deliveryIdentity(delivery.requestId, rawBody));
   const claim = await claimDelivery(
     config.idempotency,
     hash,
