@@ -1,4 +1,5 @@
-// One table of cases, run against both adapters: the Express middleware and
+// One table of cases, run against both adapters: the Express middleware
+// (handing refusals to the app's error handler, or answering them itself) and
 // the Web handler must answer every delivery the same way.
 import request from 'supertest';
 
@@ -28,6 +29,19 @@ const setups: Setup[] = [
     async send(options, sent) {
       const { app } = expressHarness(options);
       const res = await sendRaw(request(app).post(WEBHOOK_PATH), sent);
+      return { status: res.status, code: res.body?.error?.code };
+    },
+  },
+  {
+    name: "Express middleware with refusals: 'answer'",
+    async send(options, sent) {
+      const { app, errors } = expressHarness({
+        ...options,
+        refusals: 'answer',
+      });
+      const res = await sendRaw(request(app).post(WEBHOOK_PATH), sent);
+      // Only a failure on the app's side reaches the error handler.
+      expect(errors).toHaveLength(res.status >= 500 ? 1 : 0);
       return { status: res.status, code: res.body?.error?.code };
     },
   },

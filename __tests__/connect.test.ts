@@ -59,6 +59,31 @@ describe('a plain Connect app', () => {
     expect(single).not.toHaveBeenCalled();
   });
 
+  it("answers 401 itself with refusals: 'answer', before the error handler", async () => {
+    const single = jest.fn();
+    const app = connectApp({
+      secret: SECRET,
+      refusals: 'answer',
+      onSingle: single,
+      logger: false,
+    });
+
+    const res = await sendRaw(
+      request(app).post(WEBHOOK_PATH),
+      delivery(profile(1), { secret: OTHER_SECRET }),
+    );
+
+    expect(res.status).toBe(401);
+    // The app's error handler would have answered { code } alone.
+    expect(JSON.parse(res.text)).toEqual({
+      error: {
+        code: 'signature.mismatch',
+        message: expect.stringContaining('does not match'),
+      },
+    });
+    expect(single).not.toHaveBeenCalled();
+  });
+
   it('passes req.rocketreach on to the next middleware when there are no hooks', async () => {
     const app = connect();
     app.use(WEBHOOK_PATH, rocketreachWebhook({ secret: SECRET }));

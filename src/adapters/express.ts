@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { RocketReachDelivery } from '../core/delivery.js';
-import type { RocketReachWebhookError } from '../core/errors.js';
+import {
+  isRocketReachWebhookError,
+  refusalBody,
+  type RocketReachWebhookError,
+} from '../core/errors.js';
 import type { Claim } from '../core/idempotency.js';
 import {
   checkBoolean,
+  checkChoice,
   resolveOptions,
   type ResolvedOptions,
   type RocketReachWebhookOptions as CoreOptions,
@@ -55,6 +60,17 @@ export interface RocketReachWebhookOptions<
    * middleware in the same route; false otherwise
    */
   respond?: boolean;
+  /**
+   * Who answers a refused request. `'next'` hands every refusal to
+   * `next(err)`, for the app's error handler. `'answer'` has the middleware
+   * answer the refusals of the request itself (the 4xx codes: a bad or
+   * missing signature, a body too large, slow or not JSON, a copy in
+   * progress) with their status, headers and `{"error":{"code","message"}}`,
+   * as the Web handler does; failures on the app's side (5xx) still go to
+   * `next(err)`. `onRejected` sees every refusal either way.
+   * @default 'next'
+   */
+  refusals?: 'next' | 'answer';
 }
 
 /** The `(req, res, next)` function that Express, routers and Connect call. */
@@ -73,7 +89,8 @@ interface RouteLike {
  * calls the hook for the delivery's kind.
  *
  * Requests other than POST pass through untouched. Refusals are handed to
- * `next(err)` as a `RocketReachWebhookError` with `status` and `code`.
+ * `next(err)` as a `RocketReachWebhookError` with `status` and `code`, or,
+ * with `refusals: 'answer'`, the 4xx ones are answered here.
  */
 export function rocketreachWebhook<
   Req extends IncomingMessage = WebhookRequest,
@@ -81,9 +98,11 @@ export function rocketreachWebhook<
   const config = resolveOptions(options, {
     factory: 'rocketreachWebhook',
     usage: 'app.post(path, rocketreachWebhook({ secret }))',
-    extraOptions: ['respond'],
+    extraOptions: ['respond', 'refusals'],
   });
   checkBoolean('respond', options.respond);
+  const answerRefusals =
+    checkChoice('refusals', options.refusals, ['next', 'answer']) === 'answer';
 
   const middleware: RocketReachMiddleware<Req> = (req, res, next) => {
     if (req.method !== 'POST') {
@@ -104,15 +123,20 @@ export function rocketreachWebhook<
         const requestId = readRequestId(req.headers[REQUEST_ID_HEADER]);
         reportRejected(error, requestId, config);
       }
+      if (res.headersSent) {
+        next(error);
+        return;
+      }
 
       // Set here as well as on the error: Express's default handler applies
       // `err.headers`, while an app's own handler usually does not.
-      if (headers && !res.headersSent) {
+      if (headers) {
         for (const [name, value] of Object.entries(headers)) {
           res.setHeader(name, value);
         }
       }
-      next(error);
+      if (answerRefusals && isRequestRefusal(error)) answerRefusal(res, error);
+      else next(error);
     };
 
     // refuse what can be refused from the headers alone
@@ -243,6 +267,28 @@ function answer(body: string): { body: string; headers: string[] } {
       String(Buffer.byteLength(body)),
     ],
   };
+}
+
+/**
+ * Whether a refusal is the request's fault (4xx), which `refusals: 'answer'`
+ * answers in the middleware; a 5xx error stays with the app's error handler.
+ */
+function isRequestRefusal(error: unknown): error is RocketReachWebhookError {
+  return isRocketReachWebhookError(error) && error.status < 500;
+}
+
+function answerRefusal(
+  res: ServerResponse,
+  error: RocketReachWebhookError,
+): void {
+  const body = JSON.stringify(refusalBody(error));
+  res.writeHead(error.status, [
+    'Content-Type',
+    'application/json; charset=utf-8',
+    'Content-Length',
+    String(Buffer.byteLength(body)),
+  ]);
+  res.end(body);
 }
 
 function acknowledge(res: ServerResponse, duplicate: boolean): void {

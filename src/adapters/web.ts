@@ -1,6 +1,7 @@
 import type { RocketReachDelivery } from '../core/delivery.js';
 import {
   isRocketReachWebhookError,
+  refusalBody,
   RocketReachWebhookError,
 } from '../core/errors.js';
 import {
@@ -240,12 +241,7 @@ function errorResponse(error: unknown, config: WebConfig): Response {
     return json(500, { error: { code: 'internal' } });
   }
 
-  const message = error.expose ? error.message : undefined;
-  return json(
-    error.status,
-    { error: { code: error.code, message } },
-    error.headers,
-  );
+  return json(error.status, refusalBody(error), error.headers);
 }
 
 function json(

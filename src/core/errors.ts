@@ -110,3 +110,22 @@ export function isRocketReachWebhookError(
     Object.hasOwn(ERROR_STATUS, (value as { code?: unknown }).code as string)
   );
 }
+
+/** The JSON an adapter answers a refusal with, when it answers one itself. */
+export interface RefusalBody {
+  error: {
+    code: RocketReachErrorCode;
+    /** The error's message when `expose` allows it: it holds no request data. */
+    message: string | undefined;
+  };
+}
+
+/** The body that answers a refusal; a 5xx error's message is left out. */
+export function refusalBody(error: RocketReachWebhookError): RefusalBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.expose ? error.message : undefined,
+    },
+  };
+}

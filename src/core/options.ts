@@ -205,13 +205,10 @@ export function resolveOptions<Req>(
   };
   const hasHooks = HOOKS.some((name) => options[name] !== undefined);
 
-  const acknowledge = options.acknowledge ?? 'after-hooks';
-  if (acknowledge !== 'after-hooks' && acknowledge !== 'before-hooks') {
-    throw new TypeError(
-      "The acknowledge option must be 'after-hooks' or 'before-hooks'; got " +
-        `${typeof acknowledge === 'string' ? JSON.stringify(acknowledge) : describe(acknowledge)}.`,
-    );
-  }
+  const acknowledge = checkChoice('acknowledge', options.acknowledge, [
+    'after-hooks',
+    'before-hooks',
+  ]);
   const hookTimeout =
     options.hookTimeout === undefined
       ? undefined
@@ -408,6 +405,26 @@ export function checkBoolean(name: string, value: unknown): void {
       `The ${name} option must be true or false; got ${describe(value)}.`,
     );
   }
+}
+
+/**
+ * Returns an option that must be one of a few strings, or the first of them
+ * when it is not set; throws a `TypeError` listing the choices otherwise.
+ */
+export function checkChoice<const Choice extends string>(
+  name: string,
+  value: unknown,
+  choices: readonly [Choice, ...Choice[]],
+): Choice {
+  if (value === undefined) return choices[0];
+  if ((choices as readonly unknown[]).includes(value)) return value as Choice;
+
+  const listed = choices.map((choice) => `'${choice}'`);
+  const last = listed.pop() as string;
+  const allowed = listed.length > 0 ? `${listed.join(', ')} or ${last}` : last;
+  const got =
+    typeof value === 'string' ? JSON.stringify(value) : describe(value);
+  throw new TypeError(`The ${name} option must be ${allowed}; got ${got}.`);
 }
 
 /** Names what a value is without printing it: it may be a secret. */
