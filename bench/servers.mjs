@@ -23,6 +23,10 @@ function refuse(res, status) {
   res.status(status).end();
 }
 
+function errorHandler(err, _req, res, _next) {
+  refuse(res, err.status ?? 500);
+}
+
 /** Constant-time check of a base64 signature against the body, by hand. */
 function verified(secret, body, header) {
   if (typeof header !== 'string') return false;
@@ -33,9 +37,9 @@ function verified(secret, body, header) {
 
 const builders = {
   /** The least a route can do: collect, HMAC, compare, parse, answer. */
-  floor(secret, limit) {
+  floor(secret, limit, handOn = false) {
     const app = express();
-    app.post(PATH, (req, res) => {
+    app.post(PATH, (req, res, next) => {
       if (Number(req.headers['content-length']) > limit) {
         res.set('Connection', 'close');
         refuse(res, 413);
@@ -46,14 +50,25 @@ const builders = {
       req.on('end', () => {
         const body = Buffer.concat(chunks);
         if (!verified(secret, body, req.headers['x-rocketreach-signature'])) {
-          refuse(res, 401);
+          if (handOn) next(Object.assign(new Error('forged'), { status: 401 }));
+          else refuse(res, 401);
           return;
         }
         JSON.parse(body.toString('utf8'));
         acknowledge(res);
       });
     });
+    if (handOn) app.use(errorHandler);
     return app;
+  },
+
+  /**
+   * The floor handing its 401 to `next(err)` and an error handler, as
+   * Express apps and this package do by default: the cost of Express's
+   * error path on its own.
+   */
+  'floor+next(err)'(secret, limit) {
+    return builders.floor(secret, limit, true);
   },
 
   /** What a careful user writes by hand: express.raw() and the same checks. */
@@ -71,7 +86,7 @@ const builders = {
       }
       acknowledge(res);
     });
-    app.use((err, _req, res, _next) => refuse(res, err.status ?? 500));
+    app.use(errorHandler);
     return app;
   },
 
@@ -89,21 +104,27 @@ const builders = {
     return app;
   },
 
-  /** This package. */
-  'rocketreach-webhooks'(secret, limit) {
+  /** This package, handing refusals to `next(err)` (the default). */
+  'rocketreach-webhooks'(secret, limit, refusals = 'next') {
     const app = express();
     app.post(
       PATH,
       rocketreachWebhook({
         secret,
         limit,
+        refusals,
         logger: false,
         onSingle() {},
         onBulk() {},
       }),
     );
-    app.use((err, _req, res, _next) => refuse(res, err.status ?? 500));
+    app.use(errorHandler);
     return app;
+  },
+
+  /** This package answering its 4xx refusals itself. */
+  'rocketreach-webhooks (refusals: answer)'(secret, limit) {
+    return builders['rocketreach-webhooks'](secret, limit, 'answer');
   },
 };
 
