@@ -155,6 +155,104 @@ describe('size limit', () => {
   });
 });
 
+/** What a raw sender saw of a connection whose body was refused unread. */
+interface RefusedConnection {
+  answer: string;
+  socketError: string | undefined;
+  closed: boolean;
+}
+
+/**
+ * Announces a body far over the limit, waits for the whole answer, then goes
+ * on writing the body it announced, as a sender does that had not yet read
+ * the answer. With `endAfter` it then ends its side; without, it keeps
+ * writing a little every 100 ms, which only a closed connection stops.
+ */
+function keepWritingAfterRefusal(
+  port: number,
+  head: string,
+  { endAfter }: { endAfter: boolean },
+): Promise<RefusedConnection> {
+  return new Promise((resolve) => {
+    let answer = '';
+    let socketError: string | undefined;
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('connect', () => socket.write(`${head}\r\n\r\n`));
+    socket.on('data', (chunk) => {
+      const wasComplete = answer.includes('}');
+      answer += chunk.toString();
+      if (wasComplete || !answer.includes('}')) return;
+
+      const more = Buffer.alloc(256 * 1024, 0x20);
+      for (let i = 0; i < 8; i++) socket.write(more);
+      if (endAfter) socket.end();
+      else
+        trickle = setInterval(() => socket.write(more.subarray(0, 1024)), 100);
+    });
+    let trickle: NodeJS.Timeout | undefined;
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      socketError = error.code ?? error.message;
+    });
+    socket.on('close', () => {
+      clearInterval(trickle);
+      resolve({ answer, socketError, closed: true });
+    });
+  });
+}
+
+describe('closing a connection refused before its body was read', () => {
+  // Well formed but never checked: the length alone is refused.
+  const BIG_HEAD = [
+    `POST ${WEBHOOK_PATH} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Content-Type: application/json',
+    `Content-Length: ${64 * 1024 * 1024}`,
+    `X-RocketReach-Signature: ${Buffer.alloc(32).toString('base64')}`,
+  ].join('\r\n');
+
+  it('lets a sender still writing the body read the 413 and close without a reset', async () => {
+    const { app } = expressHarness({
+      secret: SECRET,
+      limit: 1024,
+      onSingle: jest.fn(),
+      refusals: 'answer',
+    });
+    const { port, close } = await listen(app);
+    try {
+      const seen = await keepWritingAfterRefusal(port, BIG_HEAD, {
+        endAfter: true,
+      });
+
+      expect(seen.answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(seen.answer).toMatch(/\r\nConnection: close\r\n/i);
+      expect(seen.answer).toContain('"code":"body.too_large"');
+      expect(seen.socketError).toBeUndefined();
+    } finally {
+      await close();
+    }
+  });
+
+  it('still closes the connection of a sender that goes on writing and never ends', async () => {
+    const { app } = expressHarness({
+      secret: SECRET,
+      limit: 1024,
+      onSingle: jest.fn(),
+      refusals: 'answer',
+    });
+    const { port, close } = await listen(app);
+    try {
+      const seen = await keepWritingAfterRefusal(port, BIG_HEAD, {
+        endAfter: false,
+      });
+
+      expect(seen.answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(seen.closed).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('broken bodies', () => {
   it('responds 415 body.encoding_unsupported for a compressed body', async () => {
     const single = jest.fn();

@@ -195,9 +195,12 @@ describe('send', () => {
       '413',
     ]);
 
-    expect(plain.code).toBe(1);
-    expect(plain.stdout).toMatch(/^413 in .*sent 3145728 bytes/);
-    expect(expected.code).toBe(0);
+    // whole objects, so that a failure shows what the CLI printed
+    expect(plain).toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/^413 in .*sent 3145728 bytes/),
+    });
+    expect(expected).toMatchObject({ code: 0, stderr: '' });
     expect(single).not.toHaveBeenCalled();
   });
 

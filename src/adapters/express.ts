@@ -29,6 +29,7 @@ import {
 import { debug } from '../node/debug.js';
 import { matchesAnySecret } from '../node/hmac.js';
 import { readBody } from './node-body.js';
+import { lingerBeforeClose } from './node-connection.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -133,6 +134,9 @@ export function rocketreachWebhook<
       if (headers) {
         for (const [name, value] of Object.entries(headers)) {
           res.setHeader(name, value);
+        }
+        if (headers.Connection === 'close' && !req.readableEnded) {
+          lingerBeforeClose(req);
         }
       }
       if (answerRefusals && isRequestRefusal(error)) answerRefusal(res, error);
