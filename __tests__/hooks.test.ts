@@ -41,6 +41,25 @@ describe('failing hooks', () => {
     expect(res.body.error.code).toBe('hook.failed');
   });
 
+  it('responds 500 hook.failed when a hook returns a thenable that rejects', async () => {
+    const failure = new Error('rejected by a custom thenable');
+    const { app, errors } = expressHarness({
+      secret: SECRET,
+      onSingle: () =>
+        ({
+          then(_resolve: () => void, reject: (error: unknown) => void) {
+            reject(failure);
+          },
+        }) as unknown as Promise<void>,
+    });
+
+    const res = await post(app, profile(1));
+
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('hook.failed');
+    expect((errors[0] as Error).cause).toBe(failure);
+  });
+
   it('sends no stack trace through the default Express error handler', async () => {
     const previous = process.env.NODE_ENV;
     process.env.NODE_ENV = 'development';
@@ -197,6 +216,23 @@ describe('who answers the sender', () => {
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: true });
+  });
+
+  it('answers only once an async hook has finished', async () => {
+    const steps: string[] = [];
+    const { app } = expressHarness({
+      secret: SECRET,
+      async onSingle() {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        steps.push('hook finished');
+      },
+    });
+
+    const res = await post(app, profile(1));
+    steps.push('answered');
+
+    expect(res.status).toBe(200);
+    expect(steps).toEqual(['hook finished', 'answered']);
   });
 
   it('leaves the answer to a route handler that follows it in the same route', async () => {

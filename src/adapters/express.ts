@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { RocketReachDelivery } from '../core/delivery.js';
+import { decodeDelivery, type RocketReachDelivery } from '../core/delivery.js';
 import {
   isRocketReachWebhookError,
   refusalBody,
   type RocketReachWebhookError,
 } from '../core/errors.js';
-import type { Claim } from '../core/idempotency.js';
+import { NO_CLAIM, type Claim } from '../core/idempotency.js';
 import {
   checkBoolean,
   checkChoice,
@@ -168,32 +168,61 @@ export function rocketreachWebhook<
           refuse(signatureMismatch());
           return;
         }
-        handOver(req, res, rawBody, config, respond).then((delivery) => {
+        const finish = (delivery: RocketReachDelivery): void => {
           if (res.headersSent || res.writableEnded) return;
           if (respond) acknowledge(res, delivery.duplicate);
           else next();
-        }, refuse);
+        };
+
+        let handedOver: RocketReachDelivery | Promise<RocketReachDelivery>;
+        try {
+          handedOver = handOver(req, res, rawBody, config, respond);
+        } catch (error) {
+          refuse(error);
+          return;
+        }
+        if (handedOver instanceof Promise) handedOver.then(finish, refuse);
+        else finish(handedOver);
       },
     });
   };
   return middleware;
 }
 
-/** Parses, validates and claims a verified body, then runs the hooks. */
-async function handOver<Req extends IncomingMessage>(
+/**
+ * Parses, validates and claims a verified body, then runs the hooks.
+ *
+ * Without a store there is nothing to wait for before the hooks, and hooks
+ * that return no promise are done when they return: the delivery then comes
+ * back in the same turn, without a promise.
+ */
+function handOver<Req extends IncomingMessage>(
   req: Req,
   res: ServerResponse,
   rawBody: Buffer,
   config: ResolvedOptions<Req>,
   respond: boolean,
-): Promise<RocketReachDelivery> {
-  // parse, validate, claim
-  const { delivery, claim } = await accept(
-    rawBody,
-    req.headers[REQUEST_ID_HEADER],
-    config,
-    sha256Hex,
+): RocketReachDelivery | Promise<RocketReachDelivery> {
+  const requestId = req.headers[REQUEST_ID_HEADER];
+  if (!config.idempotency) {
+    const delivery = decodeDelivery(rawBody, readRequestId(requestId));
+    return runFor(req, res, delivery, NO_CLAIM, config, respond);
+  }
+
+  return accept(rawBody, requestId, config, sha256Hex).then(
+    ({ delivery, claim }) => runFor(req, res, delivery, claim, config, respond),
   );
+}
+
+/** Sets `req.rocketreach` and runs the hooks as `acknowledge` says. */
+function runFor<Req extends IncomingMessage>(
+  req: Req,
+  res: ServerResponse,
+  delivery: RocketReachDelivery,
+  claim: Claim,
+  config: ResolvedOptions<Req>,
+  respond: boolean,
+): RocketReachDelivery | Promise<RocketReachDelivery> {
   debug(
     'verified %s delivery%s',
     delivery.kind,
@@ -202,18 +231,24 @@ async function handOver<Req extends IncomingMessage>(
   (req as WebhookRequest).rocketreach = delivery;
   if (delivery.duplicate) return delivery;
 
-  // hand over
   if (config.acknowledge === 'before-hooks') {
     runHooksInBackground(delivery, config, req, claim);
-  } else if (respond) {
-    await runHooks(delivery, config, req, claim);
-  } else {
-    // The app's own handler answers: the delivery counts as processed only
-    // if that answer is a success.
-    await runHooks(delivery, config, req, claim, false);
-    settleWithResponse(res, claim);
+    return delivery;
   }
-  return delivery;
+  if (respond) {
+    const running = runHooks(delivery, config, req, claim);
+    return running ? running.then(() => delivery) : delivery;
+  }
+
+  // The app's own handler answers: the delivery counts as processed only if
+  // that answer is a success.
+  const running = runHooks(delivery, config, req, claim, false);
+  if (claim === NO_CLAIM)
+    return running ? running.then(() => delivery) : delivery;
+  return Promise.resolve(running).then(() => {
+    settleWithResponse(res, claim);
+    return delivery;
+  });
 }
 
 function settleWithResponse(res: ServerResponse, claim: Claim): void {

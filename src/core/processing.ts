@@ -15,27 +15,40 @@ import type { ResolvedOptions } from './options.js';
  * With `hookTimeout`, the wait ends with `hook.timeout` (503). The hooks keep
  * running, and their claim keeps other copies away until they finish.
  */
-export async function runHooks<Req>(
+export function runHooks<Req>(
   delivery: RocketReachDelivery,
   config: ResolvedOptions<Req>,
   req: Req,
   claim: Claim,
   settleOnSuccess = true,
-): Promise<void> {
-  // Without a store or a deadline there is nothing to settle or race.
+): void | Promise<void> {
+  // Without a store or a deadline there is nothing to settle or race, and a
+  // hook that returns no promise is done when it returns.
   if (claim === NO_CLAIM && config.hookTimeout === undefined) {
     return dispatchDelivery(delivery, config, req);
   }
 
-  const work = dispatchDelivery(delivery, config, req).then(
-    async () => {
-      if (settleOnSuccess) await claim.settle(true);
-    },
-    async (error: unknown) => {
-      await claim.settle(false);
-      throw error;
-    },
-  );
+  return settleAndRace(delivery, config, req, claim, settleOnSuccess);
+}
+
+async function settleAndRace<Req>(
+  delivery: RocketReachDelivery,
+  config: ResolvedOptions<Req>,
+  req: Req,
+  claim: Claim,
+  settleOnSuccess: boolean,
+): Promise<void> {
+  const work = Promise.resolve()
+    .then(() => dispatchDelivery(delivery, config, req))
+    .then(
+      async () => {
+        if (settleOnSuccess) await claim.settle(true);
+      },
+      async (error: unknown) => {
+        await claim.settle(false);
+        throw error;
+      },
+    );
   if (config.hookTimeout === undefined) return work;
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -64,9 +77,9 @@ export function runHooksInBackground<Req>(
   req: Req,
   claim: Claim,
 ): void {
-  runHooks(delivery, config, req, claim).catch((error: unknown) =>
-    reportLateError(error, delivery, config),
-  );
+  Promise.resolve()
+    .then(() => runHooks(delivery, config, req, claim))
+    .catch((error: unknown) => reportLateError(error, delivery, config));
 }
 
 /** Hands a failure that happened after the answer to `onError` or the logger. */
