@@ -316,18 +316,27 @@ function isRequestRefusal(error: unknown): error is RocketReachWebhookError {
   return isRocketReachWebhookError(error) && error.status < 500;
 }
 
+// The answer to each refusal code, built the first time it is needed; one
+// built for another message of the same code (another limit) is replaced.
+const refusalAnswers = new Map<
+  string,
+  { message: string; body: string; headers: string[] }
+>();
+
 function answerRefusal(
   res: ServerResponse,
   error: RocketReachWebhookError,
 ): void {
-  const body = JSON.stringify(refusalBody(error));
-  res.writeHead(error.status, [
-    'Content-Type',
-    'application/json; charset=utf-8',
-    'Content-Length',
-    String(Buffer.byteLength(body)),
-  ]);
-  res.end(body);
+  let refusal = refusalAnswers.get(error.code);
+  if (refusal?.message !== error.message) {
+    refusal = {
+      message: error.message,
+      ...answer(JSON.stringify(refusalBody(error))),
+    };
+    refusalAnswers.set(error.code, refusal);
+  }
+  res.writeHead(error.status, refusal.headers);
+  res.end(refusal.body);
 }
 
 function acknowledge(res: ServerResponse, duplicate: boolean): void {
