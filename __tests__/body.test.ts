@@ -158,8 +158,8 @@ describe('size limit', () => {
 /** What a raw sender saw of a connection whose body was refused unread. */
 interface RefusedConnection {
   answer: string;
+  /** The error that ended the connection, if any: a reset once it is closed. */
   socketError: string | undefined;
-  closed: boolean;
 }
 
 /**
@@ -195,7 +195,7 @@ function keepWritingAfterRefusal(
     });
     socket.on('close', () => {
       clearInterval(trickle);
-      resolve({ answer, socketError, closed: true });
+      resolve({ answer, socketError });
     });
   });
 }
@@ -245,8 +245,10 @@ describe('closing a connection refused before its body was read', () => {
         endAfter: false,
       });
 
+      // The promise settles only on close; once the server has closed its
+      // end, the next write is answered with a reset.
       expect(seen.answer).toMatch(/^HTTP\/1\.1 413 /);
-      expect(seen.closed).toBe(true);
+      expect(['ECONNRESET', 'EPIPE']).toContain(seen.socketError);
     } finally {
       await close();
     }
