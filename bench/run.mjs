@@ -20,20 +20,53 @@ import { compileSchemaCheck } from '../dist/esm/core/schema-check.js';
 import { LIMIT, PATH, SERVER_KINDS } from './servers.mjs';
 import { standInDelivery } from './stand-in.mjs';
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '1.5' },
-    rounds: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '32' },
-    // Comma-separated subsets, to look into one comparison; the floor is
-    // always measured, since every ratio is to it.
-    servers: { type: 'string' },
-    workloads: { type: 'string' },
-  },
-});
-const DURATION = Number(values.duration);
-const ROUNDS = Number(values.rounds);
-const CONNECTIONS = Number(values.connections);
+const USAGE = `Usage: npm run bench -- [options]
+
+  --rounds <n>        rounds per workload and server (default: 15)
+  --duration <s>      seconds of load per round (default: 1.5)
+  --connections <n>   concurrent connections (default: 32)
+  --servers <a,b>     measure only these servers, and the floor
+  --workloads <a,b>   measure only these workloads
+  --help              show this text`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '1.5' },
+      rounds: { type: 'string', default: '15' },
+      connections: { type: 'string', default: '32' },
+      // Comma-separated subsets, to look into one comparison; the floor is
+      // always measured, since every ratio is to it.
+      servers: { type: 'string' },
+      workloads: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  }));
+} catch (error) {
+  usageError(error.message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function usageError(message) {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+/** An option's positive number (a whole one with `whole`), or a usage error. */
+function positive(name, whole = false) {
+  const value = Number(values[name]);
+  if (!(value > 0) || (whole && !Number.isInteger(value))) {
+    usageError(`--${name} must be a positive ${whole ? 'whole ' : ''}number`);
+  }
+  return value;
+}
+const DURATION = positive('duration');
+const ROUNDS = positive('rounds', true);
+const CONNECTIONS = positive('connections', true);
 const SECRET = 'benchmark-secret';
 const FORGED_SECRET = 'not-the-secret';
 
@@ -82,7 +115,7 @@ function chosen(items, list, nameOf, always) {
     (name) => !items.some((i) => nameOf(i) === name),
   );
   if (unknown.length > 0) {
-    throw new Error(
+    usageError(
       `unknown: ${unknown.join(', ')}; choose from ${items.map(nameOf).join(', ')}`,
     );
   }
