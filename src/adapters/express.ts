@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { decodeDelivery, type RocketReachDelivery } from '../core/delivery.js';
+import type { RocketReachDelivery } from '../core/delivery.js';
 import {
   isRocketReachWebhookError,
   refusalBody,
@@ -203,15 +203,18 @@ function handOver<Req extends IncomingMessage>(
   config: ResolvedOptions<Req>,
   respond: boolean,
 ): RocketReachDelivery | Promise<RocketReachDelivery> {
-  const requestId = req.headers[REQUEST_ID_HEADER];
-  if (!config.idempotency) {
-    const delivery = decodeDelivery(rawBody, readRequestId(requestId));
-    return runFor(req, res, delivery, NO_CLAIM, config, respond);
-  }
-
-  return accept(rawBody, requestId, config, sha256Hex).then(
-    ({ delivery, claim }) => runFor(req, res, delivery, claim, config, respond),
+  const accepted = accept(
+    rawBody,
+    req.headers[REQUEST_ID_HEADER],
+    config,
+    sha256Hex,
   );
+  if (accepted instanceof Promise) {
+    return accepted.then(({ delivery, claim }) =>
+      runFor(req, res, delivery, claim, config, respond),
+    );
+  }
+  return runFor(req, res, accepted.delivery, accepted.claim, config, respond);
 }
 
 /** Sets `req.rocketreach` and runs the hooks as `acknowledge` says. */
@@ -235,16 +238,13 @@ function runFor<Req extends IncomingMessage>(
     runHooksInBackground(delivery, config, req, claim);
     return delivery;
   }
-  if (respond) {
-    const running = runHooks(delivery, config, req, claim);
+
+  // When the app's own handler answers, the delivery counts as processed
+  // only if that answer is a success.
+  const running = runHooks(delivery, config, req, claim, respond);
+  if (respond || claim === NO_CLAIM) {
     return running ? running.then(() => delivery) : delivery;
   }
-
-  // The app's own handler answers: the delivery counts as processed only if
-  // that answer is a success.
-  const running = runHooks(delivery, config, req, claim, false);
-  if (claim === NO_CLAIM)
-    return running ? running.then(() => delivery) : delivery;
   return Promise.resolve(running).then(() => {
     settleWithResponse(res, claim);
     return delivery;

@@ -92,22 +92,33 @@ export interface Accepted {
  * Decodes verified bytes and, with the `idempotency` option, claims the
  * delivery. A copy already processed comes back with `duplicate` set; one
  * being processed elsewhere is refused with `delivery.in_progress`.
+ *
+ * Without a store there is nothing to wait for, and the delivery comes back
+ * in the same turn, without a promise.
  */
-export async function accept<Req>(
+export function accept<Req>(
   rawBody: Uint8Array,
   requestIdHeader: HeaderValue,
   config: ResolvedOptions<Req>,
   sha256Hex: (parts: readonly Uint8Array[]) => string | Promise<string>,
-): Promise<Accepted> {
+): Accepted | Promise<Accepted> {
   const delivery = decodeDelivery(rawBody, readRequestId(requestIdHeader));
   if (!config.idempotency) return { delivery, claim: NO_CLAIM };
+  return claim(delivery, rawBody, config, sha256Hex);
+}
 
+async function claim<Req>(
+  delivery: RocketReachDelivery,
+  rawBody: Uint8Array,
+  config: ResolvedOptions<Req>,
+  sha256Hex: (parts: readonly Uint8Array[]) => string | Promise<string>,
+): Promise<Accepted> {
   const hash = await sha256Hex(deliveryIdentity(delivery.requestId, rawBody));
-  const claim = await claimDelivery(
+  const held = await claimDelivery(
     config.idempotency,
     hash,
     settleErrorReporter(config),
   );
-  delivery.duplicate = claim.duplicate;
-  return { delivery, claim };
+  delivery.duplicate = held.duplicate;
+  return { delivery, claim: held };
 }
