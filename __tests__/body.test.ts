@@ -210,7 +210,8 @@ describe('closing a connection refused before its body was read', () => {
     `X-RocketReach-Signature: ${Buffer.alloc(32).toString('base64')}`,
   ].join('\r\n');
 
-  it('lets a sender still writing the body read the 413 and close without a reset', async () => {
+  /** Refuses BIG_HEAD on a real server while the sender goes on writing. */
+  async function refusedWhileWriting(endAfter: boolean) {
     const { app } = expressHarness({
       secret: SECRET,
       limit: 1024,
@@ -219,39 +220,28 @@ describe('closing a connection refused before its body was read', () => {
     });
     const { port, close } = await listen(app);
     try {
-      const seen = await keepWritingAfterRefusal(port, BIG_HEAD, {
-        endAfter: true,
-      });
-
-      expect(seen.answer).toMatch(/^HTTP\/1\.1 413 /);
-      expect(seen.answer).toMatch(/\r\nConnection: close\r\n/i);
-      expect(seen.answer).toContain('"code":"body.too_large"');
-      expect(seen.socketError).toBeUndefined();
+      return await keepWritingAfterRefusal(port, BIG_HEAD, { endAfter });
     } finally {
       await close();
     }
+  }
+
+  it('lets a sender still writing the body read the 413 and close without a reset', async () => {
+    const seen = await refusedWhileWriting(true);
+
+    expect(seen.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(seen.answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(seen.answer).toContain('"code":"body.too_large"');
+    expect(seen.socketError).toBeUndefined();
   });
 
   it('still closes the connection of a sender that goes on writing and never ends', async () => {
-    const { app } = expressHarness({
-      secret: SECRET,
-      limit: 1024,
-      onSingle: jest.fn(),
-      refusals: 'answer',
-    });
-    const { port, close } = await listen(app);
-    try {
-      const seen = await keepWritingAfterRefusal(port, BIG_HEAD, {
-        endAfter: false,
-      });
+    const seen = await refusedWhileWriting(false);
 
-      // The promise settles only on close; once the server has closed its
-      // end, the next write is answered with a reset.
-      expect(seen.answer).toMatch(/^HTTP\/1\.1 413 /);
-      expect(['ECONNRESET', 'EPIPE']).toContain(seen.socketError);
-    } finally {
-      await close();
-    }
+    // The promise settles only on close; once the server has closed its
+    // end, the next write is answered with a reset.
+    expect(seen.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(['ECONNRESET', 'EPIPE']).toContain(seen.socketError);
   });
 });
 

@@ -28,7 +28,7 @@ function errorHandler(err, _req, res, _next) {
 }
 
 /** Constant-time check of a base64 signature against the body, by hand. */
-function verified(secret, body, header) {
+export function verified(secret, body, header) {
   if (typeof header !== 'string') return false;
   const expected = Buffer.from(header, 'base64');
   const actual = createHmac('sha256', secret).update(body).digest();

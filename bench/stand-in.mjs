@@ -1,10 +1,11 @@
 // The middleware and the floor's route run on stand-in request and response
 // objects, in process: what each costs in JavaScript of its own, without
 // sockets, HTTP parsing or Express, which the servers measure with the rest.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 import { rocketreachWebhook } from 'rocketreach-webhooks';
+
+import { verified } from './servers.mjs';
 
 /** A request that has read its headers and will emit its body when told. */
 class StandInRequest extends EventEmitter {
@@ -47,15 +48,7 @@ function floorRoute(secret) {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const expected = Buffer.from(
-        req.headers['x-rocketreach-signature'],
-        'base64',
-      );
-      const actual = createHmac('sha256', secret).update(body).digest();
-      if (
-        expected.length !== actual.length ||
-        !timingSafeEqual(expected, actual)
-      ) {
+      if (!verified(secret, body, req.headers['x-rocketreach-signature'])) {
         res.writeHead(401);
         res.end();
         return;
