@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 
 import express from 'express';
@@ -298,6 +298,30 @@ describe('broken bodies', () => {
     } finally {
       await close();
     }
+  });
+
+  it('absorbs a stream error that comes after an accepted delivery was answered', async () => {
+    let received: IncomingMessage | undefined;
+    const onRejected = jest.fn();
+    const { app, errors } = expressHarness({
+      secret: SECRET,
+      onRejected,
+      onSingle: (_profile, _delivery, req) => {
+        received = req;
+      },
+    });
+    const signed = delivery(profile(1));
+
+    const res = await sendRaw(request(app).post(WEBHOOK_PATH), signed);
+
+    expect(res.status).toBe(200);
+    expect(received).toBeDefined();
+    // Without a listener, an 'error' event throws where it is emitted.
+    expect(() =>
+      received?.emit('error', new Error('late reset')),
+    ).not.toThrow();
+    expect(onRejected).not.toHaveBeenCalled();
+    expect(errors).toEqual([]);
   });
 
   it('reads a body of any Content-Type: the signature, not the header, vouches for it', async () => {

@@ -111,17 +111,16 @@ export function rocketreachWebhook<
       return;
     }
 
-    const respond = shouldRespond(
-      options.respond,
-      config.hasHooks,
-      req,
-      middleware,
-    );
+    // Each property read on `req` and `res` is kept to one: Express gives
+    // both a fresh hidden class on every request, so every distinct property
+    // the middleware touches is looked up anew each time.
+    const { headers } = req;
     const refuse = (error: unknown): void => {
-      const { code, headers } = error as Partial<RocketReachWebhookError>;
+      const { code, headers: answerHeaders } =
+        error as Partial<RocketReachWebhookError>;
       debug('refused: %s', code ?? 'unexpected error');
       if (config.onRejected) {
-        const requestId = readRequestId(req.headers[REQUEST_ID_HEADER]);
+        const requestId = readRequestId(headers[REQUEST_ID_HEADER]);
         reportRejected(error, requestId, config);
       }
       if (res.headersSent) {
@@ -131,11 +130,11 @@ export function rocketreachWebhook<
 
       // Set here as well as on the error: Express's default handler applies
       // `err.headers`, while an app's own handler usually does not.
-      if (headers) {
-        for (const [name, value] of Object.entries(headers)) {
+      if (answerHeaders) {
+        for (const [name, value] of Object.entries(answerHeaders)) {
           res.setHeader(name, value);
         }
-        if (headers.Connection === 'close' && !req.readableEnded) {
+        if (answerHeaders.Connection === 'close' && !req.readableEnded) {
           lingerBeforeClose(req);
         }
       }
@@ -144,13 +143,14 @@ export function rocketreachWebhook<
     };
 
     // refuse what can be refused from the headers alone
+    const contentLength = headers['content-length'];
     let expected: Uint8Array;
     try {
       expected = checkHeaders(
         {
-          contentEncoding: req.headers['content-encoding'],
-          contentLength: req.headers['content-length'],
-          signature: req.headers[SIGNATURE_HEADER],
+          contentEncoding: headers['content-encoding'],
+          contentLength,
+          signature: headers[SIGNATURE_HEADER],
         },
         config.limit,
       );
@@ -161,22 +161,38 @@ export function rocketreachWebhook<
 
     // verify the exact bytes, before any parsing; a forged body is refused
     // in the turn it ends
-    readBody(req, config.limit, config.bodyTimeout, {
+    readBody(req, contentLength, config.limit, config.bodyTimeout, {
       onError: refuse,
       onBody(rawBody) {
         if (!matchesAnySecret(config.secrets, rawBody, expected)) {
           refuse(signatureMismatch());
           return;
         }
+
+        // Decided only for a verified delivery: a refusal never needs it.
+        const respond = shouldRespond(
+          options.respond,
+          config.hasHooks,
+          req,
+          middleware,
+        );
+        // A hook that answered through `req.res` has sent its headers.
         const finish = (delivery: RocketReachDelivery): void => {
-          if (res.headersSent || res.writableEnded) return;
+          if (res.headersSent) return;
           if (respond) acknowledge(res, delivery.duplicate);
           else next();
         };
 
         let handedOver: RocketReachDelivery | Promise<RocketReachDelivery>;
         try {
-          handedOver = handOver(req, res, rawBody, config, respond);
+          handedOver = handOver(
+            req,
+            res,
+            rawBody,
+            headers[REQUEST_ID_HEADER],
+            config,
+            respond,
+          );
         } catch (error) {
           refuse(error);
           return;
@@ -200,15 +216,11 @@ function handOver<Req extends IncomingMessage>(
   req: Req,
   res: ServerResponse,
   rawBody: Buffer,
+  requestIdHeader: IncomingMessage['headers'][string],
   config: ResolvedOptions<Req>,
   respond: boolean,
 ): RocketReachDelivery | Promise<RocketReachDelivery> {
-  const accepted = accept(
-    rawBody,
-    req.headers[REQUEST_ID_HEADER],
-    config,
-    sha256Hex,
-  );
+  const accepted = accept(rawBody, requestIdHeader, config, sha256Hex);
   if (accepted instanceof Promise) {
     return accepted.then(({ delivery, claim }) =>
       runFor(req, res, delivery, claim, config, respond),

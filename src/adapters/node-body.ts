@@ -33,16 +33,18 @@ export interface BodyCallbacks {
  * as a bad signature.
  *
  * Calls back rather than returning a promise: a forged or oversized request
- * is refused in the same turn its body ends.
+ * is refused in the same turn its body ends. `contentLength` is the
+ * request's `Content-Length` header, which the caller has already read.
  */
 export function readBody(
   req: IncomingMessage,
+  contentLength: string | undefined,
   limit: number,
   timeoutMs: number,
   { onBody, onError }: BodyCallbacks,
 ): void {
   if (!req.readableDidRead && !req.readableEnded) {
-    readStream(req, limit, timeoutMs, onBody, onError);
+    readStream(req, contentLength, limit, timeoutMs, onBody, onError);
     return;
   }
 
@@ -80,6 +82,7 @@ function parsedBuffer(req: IncomingMessage): Buffer | undefined {
  */
 function readStream(
   req: IncomingMessage,
+  contentLength: string | undefined,
   limit: number,
   timeoutMs: number,
   onBody: (body: Buffer) => void,
@@ -88,7 +91,7 @@ function readStream(
   // note: a sender that announces the full limit and then stalls holds an
   // allocation of that size until `bodyTimeout`; pages it never writes are
   // not made resident, so the cost is address space, not memory.
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  const declared = Number(contentLength ?? Number.NaN);
   const sized =
     Number.isSafeInteger(declared) && declared >= 0 && declared <= limit
       ? Buffer.allocUnsafe(declared)
@@ -115,8 +118,9 @@ function readStream(
   }
 
   function onClose(): void {
-    // A stream that closes before its end was cut off by the sender.
-    finish(failure('body.aborted'));
+    // A stream that closes before its end was cut off by the sender. Every
+    // stream closes, so the refusal is built only when it is one.
+    if (!settled) finish(failure('body.aborted'));
   }
 
   function onStreamError(error: Error): void {
@@ -124,20 +128,18 @@ function readStream(
     finish(failure(aborted ? 'body.aborted' : 'body.unreadable', error));
   }
 
+  // Once settled, the listeners answer nothing more. After the body's end
+  // they stay attached: no 'data' follows 'end', the 'close' that does is
+  // ignored, and a late 'error' still has its listener.
   function finish(error?: RocketReachWebhookError, body?: Buffer): void {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    req.off('data', onData);
-    req.off('end', onEnd);
-    req.off('close', onClose);
-    req.off('error', onStreamError);
     if (error) {
       // Stop reading: the rest of a refused body is of no use, and the
       // connection is closed with the answer.
+      req.off('data', onData);
       req.pause();
-      // A late 'error' from the same stream must not go unhandled.
-      req.on('error', () => undefined);
       onError(error);
     } else {
       onBody(body as Buffer);
