@@ -25,7 +25,13 @@ describe('the README', () => {
       readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
     ) as { scripts: Record<string, string> };
 
-    for (const name of ['start', 'demo', 'bench', 'load-check']) {
+    for (const name of [
+      'start',
+      'demo',
+      'bench',
+      'bench:instructions',
+      'load-check',
+    ]) {
       expect(scripts[name]).toBeDefined();
       expect(readme).toContain(
         name === 'start' ? 'npm start' : `npm run ${name}`,

@@ -1,22 +1,32 @@
-// `npm run bench`: throughput of five Express 5 receivers, measured in
+// `npm run bench`: throughput of eight Express 5 receivers, measured in
 // alternation over loopback with autocannon, then an in-process micro-
 // benchmark and the peak memory of receiving a 5 MB body. Ratios compare
 // servers measured in the same run, so machine drift hits all alike.
 import { fork } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { cpus, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
 
 import autocannon from 'autocannon';
 import { profileSchema, verifySignature } from 'rocketreach-webhooks';
-import { buildBulk, buildProfile } from 'rocketreach-webhooks/testing';
+import { buildBulk } from 'rocketreach-webhooks/testing';
 
 // Internal modules of the build, for the micro-benchmark of what the
 // middleware runs; `npm run bench` builds first.
 import { parseJsonBytes } from '../dist/esm/core/json.js';
 import { compileSchemaCheck } from '../dist/esm/core/schema-check.js';
 
+import {
+  ALL_WORKLOADS,
+  FORGED_SECRET,
+  SECRET,
+  bulk,
+  headersFor,
+  median,
+  quantile,
+  readOptions,
+  rrSignature,
+  single,
+} from './common.mjs';
 import { LIMIT, PATH, SERVER_KINDS } from './servers.mjs';
 import { standInDelivery } from './stand-in.mjs';
 
@@ -29,100 +39,24 @@ const USAGE = `Usage: npm run bench -- [options]
   --workloads <a,b>   measure only these workloads
   --help              show this text`;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      duration: { type: 'string', default: '1.5' },
-      rounds: { type: 'string', default: '15' },
-      connections: { type: 'string', default: '32' },
-      // Comma-separated subsets, to look into one comparison; the floor is
-      // always measured, since every ratio is to it.
-      servers: { type: 'string' },
-      workloads: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  }));
-} catch (error) {
-  usageError(error.message);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
-function usageError(message) {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-/** An option's positive number (a whole one with `whole`), or a usage error. */
-function positive(name, whole = false) {
-  const value = Number(values[name]);
-  if (!(value > 0) || (whole && !Number.isInteger(value))) {
-    usageError(`--${name} must be a positive ${whole ? 'whole ' : ''}number`);
-  }
-  return value;
-}
+const { values, positive, chosen } = readOptions(
+  {
+    duration: { type: 'string', default: '1.5' },
+    rounds: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '32' },
+    // Comma-separated subsets, to look into one comparison; the floor is
+    // always measured, since every ratio is to it.
+    servers: { type: 'string' },
+    workloads: { type: 'string' },
+  },
+  USAGE,
+);
 const DURATION = positive('duration');
 const ROUNDS = positive('rounds', true);
 const CONNECTIONS = positive('connections', true);
-const SECRET = 'benchmark-secret';
-const FORGED_SECRET = 'not-the-secret';
 
-// the bytes
-const single = Buffer.from(JSON.stringify(buildProfile()));
-const bulk = Buffer.from(JSON.stringify(buildBulk(100)));
-const rrSignature = (body, secret = SECRET) =>
-  createHmac('sha256', secret).update(body).digest('base64');
-const githubSignature = (body, secret = SECRET) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-function headersFor(kind, body, forged) {
-  const secret = forged ? FORGED_SECRET : SECRET;
-  if (kind === 'octokit') {
-    return {
-      'content-type': 'application/json',
-      'x-github-event': 'ping',
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': githubSignature(body, secret),
-    };
-  }
-  return {
-    'content-type': 'application/json',
-    'rr-request-id': randomUUID(),
-    'x-rocketreach-signature': rrSignature(body, secret),
-  };
-}
-
-const WORKLOADS = chosen(
-  [
-    { name: 'valid single', body: single, forged: false },
-    { name: 'valid bulk (100)', body: bulk, forged: false },
-    { name: 'forged single', body: single, forged: true },
-    { name: 'forged bulk (100)', body: bulk, forged: true },
-  ],
-  values.workloads,
-  (w) => w.name,
-);
+const WORKLOADS = chosen(ALL_WORKLOADS, values.workloads, (w) => w.name);
 const KINDS = chosen(SERVER_KINDS, values.servers, (kind) => kind, 'floor');
-
-/** The items a comma-separated list names, in their own order. */
-function chosen(items, list, nameOf, always) {
-  if (list === undefined) return items;
-  const names = list.split(',').map((name) => name.trim());
-  const unknown = names.filter(
-    (name) => !items.some((i) => nameOf(i) === name),
-  );
-  if (unknown.length > 0) {
-    usageError(
-      `unknown: ${unknown.join(', ')}; choose from ${items.map(nameOf).join(', ')}`,
-    );
-  }
-  return items.filter(
-    (item) => nameOf(item) === always || names.includes(nameOf(item)),
-  );
-}
 
 // the servers, each in its own process
 async function startServer(kind, limit = LIMIT, execArgv = []) {
@@ -227,16 +161,6 @@ async function oversized(port, kind, count = 400, concurrency = 8) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { perSecond: answered / seconds, answered, refused, timedOut };
 }
-
-/** The q-quantile of a list, interpolating between its two nearest values. */
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (s.length - 1) * q;
-  const below = Math.floor(at);
-  const above = Math.min(below + 1, s.length - 1);
-  return s[below] + (s[above] - s[below]) * (at - below);
-}
-const median = (xs) => quantile(xs, 0.5);
 
 // 1. throughput, in alternation
 console.log(

@@ -37,7 +37,7 @@ export function verified(secret, body, header) {
 
 const builders = {
   /** The least a route can do: collect, HMAC, compare, parse, answer. */
-  floor(secret, limit, handOn = false) {
+  floor(secret, limit, { handOn = false, keep = false } = {}) {
     const app = express();
     app.post(PATH, (req, res, next) => {
       if (Number(req.headers['content-length']) > limit) {
@@ -54,7 +54,8 @@ const builders = {
           else refuse(res, 401);
           return;
         }
-        JSON.parse(body.toString('utf8'));
+        const parsed = JSON.parse(body.toString('utf8'));
+        if (keep) req.body = parsed;
         acknowledge(res);
       });
     });
@@ -68,7 +69,17 @@ const builders = {
    * error path on its own.
    */
   'floor+next(err)'(secret, limit) {
-    return builders.floor(secret, limit, true);
+    return builders.floor(secret, limit, { handOn: true });
+  },
+
+  /**
+   * The floor keeping what it parsed on the request, as `express.json()`
+   * does in `req.body` and this package in `req.rocketreach`: the cost of
+   * one more property on Node's request object, and of holding the value
+   * until the request is collected.
+   */
+  'floor+req.body'(secret, limit) {
+    return builders.floor(secret, limit, { keep: true });
   },
 
   /** What a careful user writes by hand: express.raw() and the same checks. */
