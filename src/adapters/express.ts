@@ -111,9 +111,10 @@ export function rocketreachWebhook<
       return;
     }
 
-    // Each property read on `req` and `res` is kept to one: Express gives
-    // both a fresh hidden class on every request, so every distinct property
-    // the middleware touches is looked up anew each time.
+    // Few properties of `req` and `res` are touched, each once: no two
+    // requests' objects share a hidden class in Node's HTTP server (nor
+    // their responses under Express), so each property read on them is a
+    // fresh lookup along the prototype chain on every request.
     const { headers } = req;
     const refuse = (error: unknown): void => {
       const { code, headers: answerHeaders } =
