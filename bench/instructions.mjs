@@ -6,11 +6,12 @@
 // Each server runs under callgrind with its garbage collector on the main
 // thread (`--single-threaded-gc`), so that collection is counted wherever
 // it happens, and with a young generation of fixed size, so that it is
-// collected after the same amount of allocation in every run. It is warmed
-// up first and its heap collected in full; then its counters are zeroed, a
-// fixed number of requests is sent one at a time over one kept-alive
-// connection, and the main thread's count is read. Two servers run at a
-// time.
+// collected after the same amount of allocation in every run. Only the main
+// thread is counted: the optimizing compiler's background thread is not. A
+// server is warmed up first and its heap collected in full; then its
+// counters are zeroed, a fixed number of requests is sent one at a time
+// over one kept-alive connection, and the main thread's count is read. Two
+// servers run at a time.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
