@@ -101,6 +101,23 @@ function usageError(message, usage) {
   process.exit(2);
 }
 
+/**
+ * Sends a server process (bench/server.mjs) a message and resolves with its
+ * first reply that carries `key`.
+ */
+export function ask(child, message, key) {
+  return new Promise((resolve) => {
+    const listener = (m) => {
+      if (m[key] !== undefined) {
+        child.off('message', listener);
+        resolve(m);
+      }
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
+}
+
 /** The q-quantile of a list, interpolating between its two nearest values. */
 export function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 // `npm run bench:instructions`: the machine instructions each server runs
 // per request, counted by valgrind's callgrind. Unlike throughput, a count
-// does not move with what else the machine is doing, so two servers can be
+// moves little with what else the machine is doing, so two servers can be
 // told apart by a few per cent in a single run.
 //
 // Each server runs under callgrind with its garbage collector on the main
@@ -18,7 +18,13 @@ import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ALL_WORKLOADS, SECRET, headersFor, readOptions } from './common.mjs';
+import {
+  ALL_WORKLOADS,
+  SECRET,
+  ask,
+  headersFor,
+  readOptions,
+} from './common.mjs';
 import { LIMIT, PATH, SERVER_KINDS } from './servers.mjs';
 
 const USAGE = `Usage: npm run bench:instructions -- [options]
@@ -115,19 +121,6 @@ async function sendSequentially(port, agent, kind, workload, count) {
   return statuses;
 }
 
-/** Has the server collect its whole heap (server.mjs calls `gc()`). */
-function collected(child) {
-  return new Promise((resolve) => {
-    const listener = (m) => {
-      if (m.memory === undefined) return;
-      child.off('message', listener);
-      resolve();
-    };
-    child.on('message', listener);
-    child.send('memory');
-  });
-}
-
 /** The main thread's instruction count in the dump taken on request. */
 function dumpedInstructions(outDir) {
   for (const file of readdirSync(outDir)) {
@@ -147,7 +140,8 @@ async function measure(kind, workload) {
   let statuses;
   try {
     await sendSequentially(port, agent, kind, workload, WARMUP);
-    await collected(child);
+    // server.mjs answers 'memory' after a full collection
+    await ask(child, 'memory', 'memory');
     execFileSync('callgrind_control', ['--zero', String(child.pid)], {
       stdio: 'ignore',
     });

@@ -19,6 +19,7 @@ import {
   ALL_WORKLOADS,
   FORGED_SECRET,
   SECRET,
+  ask,
   bulk,
   headersFor,
   median,
@@ -75,19 +76,6 @@ async function startServer(kind, limit = LIMIT, execArgv = []) {
     );
   });
   return { kind, child, port };
-}
-
-function ask(child, message, key) {
-  return new Promise((resolve) => {
-    const listener = (m) => {
-      if (m[key] !== undefined) {
-        child.off('message', listener);
-        resolve(m);
-      }
-    };
-    child.on('message', listener);
-    child.send(message);
-  });
 }
 
 async function stopServer({ child }) {
