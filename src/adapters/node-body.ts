@@ -128,18 +128,25 @@ function readStream(
     finish(failure(aborted ? 'body.aborted' : 'body.unreadable', error));
   }
 
-  // Once settled, the listeners answer nothing more. After the body's end
-  // they stay attached: no 'data' follows 'end', the 'close' that does is
-  // ignored, and a late 'error' still has its listener.
+  // After the body's end the listeners stay attached, which every delivery
+  // would otherwise pay to undo: no 'data' follows 'end', the 'close' that
+  // does is ignored, and a late 'error' still has its listener. A refused
+  // body is another matter: what still arrives of it must not be counted,
+  // kept or concatenated, so its listeners go.
   function finish(error?: RocketReachWebhookError, body?: Buffer): void {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
     if (error) {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      req.off('error', onStreamError);
       // Stop reading: the rest of a refused body is of no use, and the
       // connection is closed with the answer.
-      req.off('data', onData);
       req.pause();
+      // A late 'error' from the same stream must not go unhandled.
+      req.on('error', () => undefined);
       onError(error);
     } else {
       onBody(body as Buffer);
