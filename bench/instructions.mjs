@@ -135,27 +135,9 @@ function dumpedInstructions(outDir) {
 /** Instructions per request of one server on one workload. */
 async function measure(kind, workload) {
   const outDir = mkdtempSync(join(tmpdir(), 'rr-instructions-'));
-  const { child, port } = await startCounted(kind, outDir);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  let statuses;
   try {
-    await sendSequentially(port, agent, kind, workload, WARMUP);
-    // server.mjs answers 'memory' after a full collection
-    await ask(child, 'memory', 'memory');
-    execFileSync('callgrind_control', ['--zero', String(child.pid)], {
-      stdio: 'ignore',
-    });
-    statuses = await sendSequentially(port, agent, kind, workload, REQUESTS);
-    execFileSync('callgrind_control', ['--dump', String(child.pid)], {
-      stdio: 'ignore',
-    });
-  } finally {
-    agent.destroy();
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+    const statuses = await countRequests(kind, workload, outDir);
 
-  try {
     // Octokit refuses a bad signature with 400, the others with 401.
     const expected = (status) =>
       workload.forged ? status >= 400 && status < 500 : status === 200;
@@ -170,6 +152,38 @@ async function measure(kind, workload) {
     return dumpedInstructions(outDir) / REQUESTS;
   } finally {
     rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs one server under callgrind, warms it up, counts `REQUESTS` requests
+ * into a dump in `outDir`, stops it, and returns the statuses counted.
+ */
+async function countRequests(kind, workload, outDir) {
+  const { child, port } = await startCounted(kind, outDir);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    await sendSequentially(port, agent, kind, workload, WARMUP);
+    // server.mjs answers 'memory' after a full collection
+    await ask(child, 'memory', 'memory');
+    execFileSync('callgrind_control', ['--zero', String(child.pid)], {
+      stdio: 'ignore',
+    });
+    const statuses = await sendSequentially(
+      port,
+      agent,
+      kind,
+      workload,
+      REQUESTS,
+    );
+    execFileSync('callgrind_control', ['--dump', String(child.pid)], {
+      stdio: 'ignore',
+    });
+    return statuses;
+  } finally {
+    agent.destroy();
+    child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
   }
 }
 
