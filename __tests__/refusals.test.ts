@@ -1,9 +1,14 @@
 // `refusals: 'answer'`: the middleware answers the 4xx refusals itself, and
 // the app's error handler sees only failures on the app's side.
+import express, {
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'express';
 import request from 'supertest';
 
 import { memoryStore, rocketreachWebhook } from '../src/index';
-import { expressHarness, WEBHOOK_PATH } from './support/apps';
+import { expressHarness, recordingLogger, WEBHOOK_PATH } from './support/apps';
 import { delivery, sendRaw, type Delivery } from './support/deliveries';
 import {
   OTHER_SECRET,
@@ -134,6 +139,45 @@ describe("refusals: 'answer'", () => {
     ]) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  it('hands each forged request its own error when the answer has already begun', async () => {
+    const errors: unknown[] = [];
+    const app = express();
+    app.post(
+      WEBHOOK_PATH,
+      (_req: Request, res: Response, next: NextFunction) => {
+        res.writeHead(202, { 'Content-Type': 'text/plain' });
+        next();
+      },
+      rocketreachWebhook({
+        secret: SECRET,
+        refusals: 'answer',
+        onSingle: jest.fn(),
+        logger: recordingLogger(),
+      }),
+    );
+    app.use(
+      (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+        // an error handler that marks what it has logged
+        (err as { logged?: boolean }).logged = true;
+        errors.push(err);
+        res.end('answered early');
+      },
+    );
+    const forged = delivery(profile(1), { secret: OTHER_SECRET });
+
+    const answers = [await post(app, forged), await post(app, forged)];
+
+    expect(answers.map((res) => [res.status, res.text])).toEqual([
+      [202, 'answered early'],
+      [202, 'answered early'],
+    ]);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'signature.mismatch', logged: true }),
+      expect.objectContaining({ code: 'signature.mismatch', logged: true }),
+    ]);
+    expect(errors[0]).not.toBe(errors[1]);
   });
 
   it("hands every refusal to next(err) by default, as with refusals: 'next'", async () => {

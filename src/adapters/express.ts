@@ -119,13 +119,14 @@ export function rocketreachWebhook<
     const refuse = (error: unknown): void => {
       const { code, headers: answerHeaders } =
         error as Partial<RocketReachWebhookError>;
-      debug('refused: %s', code ?? 'unexpected error');
+      if (debug.enabled) debug('refused: %s', code ?? 'unexpected error');
       if (config.onRejected) {
         const requestId = readRequestId(headers[REQUEST_ID_HEADER]);
         reportRejected(error, requestId, config);
       }
       if (res.headersSent) {
-        next(error);
+        // the shared refusal is never handed on: the app may change it
+        next(error === FORGED ? signatureMismatch() : error);
         return;
       }
 
@@ -166,7 +167,9 @@ export function rocketreachWebhook<
       onError: refuse,
       onBody(rawBody) {
         if (!matchesAnySecret(config.secrets, rawBody, expected)) {
-          refuse(signatureMismatch());
+          // Forged bodies are what a flood is made of. Answered here, each
+          // is refused without an error object of its own.
+          refuse(answerRefusals ? FORGED : signatureMismatch());
           return;
         }
 
@@ -239,11 +242,13 @@ function runFor<Req extends IncomingMessage>(
   config: ResolvedOptions<Req>,
   respond: boolean,
 ): RocketReachDelivery | Promise<RocketReachDelivery> {
-  debug(
-    'verified %s delivery%s',
-    delivery.kind,
-    delivery.duplicate ? ' (duplicate)' : '',
-  );
+  if (debug.enabled) {
+    debug(
+      'verified %s delivery%s',
+      delivery.kind,
+      delivery.duplicate ? ' (duplicate)' : '',
+    );
+  }
   (req as WebhookRequest).rocketreach = delivery;
   if (delivery.duplicate) return delivery;
 
@@ -320,6 +325,12 @@ function answer(body: string): { body: string; headers: string[] } {
     ],
   };
 }
+
+/**
+ * The `signature.mismatch` that `refusals: 'answer'` answers forged bodies
+ * with. Only this module sees it: it reads its code, status and message.
+ */
+const FORGED = Object.freeze(signatureMismatch());
 
 /**
  * Whether a refusal is the request's fault (4xx), which `refusals: 'answer'`
