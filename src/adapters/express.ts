@@ -328,7 +328,8 @@ function answer(body: string): { body: string; headers: string[] } {
 
 /**
  * The `signature.mismatch` that `refusals: 'answer'` answers forged bodies
- * with. Only this module sees it: it reads its code, status and message.
+ * with. It never leaves the package: `onRejected` is given its code and
+ * status, the answer its message.
  */
 const FORGED = Object.freeze(signatureMismatch());
 
