@@ -118,6 +118,25 @@ export function ask(child, message, key) {
   });
 }
 
+/**
+ * The port a server process (bench/server.mjs) listens on, once it says so;
+ * rejects if the process exits first. `how` names the way it was started.
+ */
+export function listeningPort(child, kind, how = '') {
+  return new Promise((resolve, reject) => {
+    child.on('message', (m) => m.listening && resolve(m.listening));
+    child.once('exit', (code) =>
+      reject(new Error(`${kind} exited with ${code}${how}`)),
+    );
+  });
+}
+
+/** Asks a server process to close, and resolves once it has exited. */
+export async function stopServer(child) {
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
 /** The q-quantile of a list, interpolating between its two nearest values. */
 export function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b);

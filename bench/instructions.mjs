@@ -23,7 +23,9 @@ import {
   SECRET,
   ask,
   headersFor,
+  listeningPort,
   readOptions,
+  stopServer,
 } from './common.mjs';
 import { LIMIT, PATH, SERVER_KINDS } from './servers.mjs';
 
@@ -82,13 +84,7 @@ async function startCounted(kind, outDir) {
     ],
     { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] },
   );
-  const port = await new Promise((resolve, reject) => {
-    child.on('message', (m) => m.listening && resolve(m.listening));
-    child.once('exit', (code) =>
-      reject(new Error(`${kind} exited with ${code} under valgrind`)),
-    );
-  });
-  return { child, port };
+  return { child, port: await listeningPort(child, kind, ' under valgrind') };
 }
 
 /** Sends `count` requests one after another; returns the statuses seen. */
@@ -182,8 +178,7 @@ async function countRequests(kind, workload, outDir) {
     return statuses;
   } finally {
     agent.destroy();
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stopServer(child);
   }
 }
 

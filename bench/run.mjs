@@ -22,11 +22,13 @@ import {
   ask,
   bulk,
   headersFor,
+  listeningPort,
   median,
   quantile,
   readOptions,
   rrSignature,
   single,
+  stopServer,
 } from './common.mjs';
 import { LIMIT, PATH, SERVER_KINDS } from './servers.mjs';
 import { standInDelivery } from './stand-in.mjs';
@@ -69,18 +71,7 @@ async function startServer(kind, limit = LIMIT, execArgv = []) {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
-  const port = await new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m.listening));
-    child.once('exit', (code) =>
-      reject(new Error(`${kind} exited with ${code}`)),
-    );
-  });
-  return { kind, child, port };
-}
-
-async function stopServer({ child }) {
-  child.send('stop');
-  await new Promise((resolve) => child.once('exit', resolve));
+  return { kind, child, port: await listeningPort(child, kind) };
 }
 
 function cannon(port, workload, kind) {
@@ -199,7 +190,7 @@ for (let round = 0; round < ROUNDS; round++) {
 const oversizedResults = {};
 for (const server of servers)
   oversizedResults[server.kind] = await oversized(server.port, server.kind);
-for (const server of servers) await stopServer(server);
+for (const server of servers) await stopServer(server.child);
 process.stdout.write('\n\n');
 
 /**
@@ -375,7 +366,7 @@ async function peakFor(kind) {
     const before = await ask(server.child, 'memory', 'memory');
     statuses.add(await send(server.port, kind, big));
     const after = await ask(server.child, 'memory', 'memory');
-    await stopServer(server);
+    await stopServer(server.child);
     peaks.push((after.maxRssKb - before.maxRssKb) * 1024);
   }
   return { status: [...statuses].join(', '), peak: median(peaks), peaks };
