@@ -1,14 +1,10 @@
 // `refusals: 'answer'`: the middleware answers the 4xx refusals itself, and
 // the app's error handler sees only failures on the app's side.
-import express, {
-  type NextFunction,
-  type Request,
-  type Response,
-} from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 
 import { memoryStore, rocketreachWebhook } from '../src/index';
-import { expressHarness, recordingLogger, WEBHOOK_PATH } from './support/apps';
+import { expressHarness, WEBHOOK_PATH } from './support/apps';
 import { delivery, sendRaw, type Delivery } from './support/deliveries';
 import {
   OTHER_SECRET,
@@ -143,26 +139,25 @@ describe("refusals: 'answer'", () => {
 
   it('hands each forged request its own error when the answer has already begun', async () => {
     const errors: unknown[] = [];
-    const app = express();
-    app.post(
-      WEBHOOK_PATH,
-      (_req: Request, res: Response, next: NextFunction) => {
-        res.writeHead(202, { 'Content-Type': 'text/plain' });
-        next();
-      },
-      rocketreachWebhook({
-        secret: SECRET,
-        refusals: 'answer',
-        onSingle: jest.fn(),
-        logger: recordingLogger(),
-      }),
-    );
-    app.use(
-      (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-        // an error handler that marks what it has logged
-        (err as { logged?: boolean }).logged = true;
-        errors.push(err);
-        res.end('answered early');
+    const { app } = expressHarness(
+      { secret: SECRET, refusals: 'answer', onSingle: jest.fn() },
+      (app, middleware) => {
+        app.post(
+          WEBHOOK_PATH,
+          (_req: Request, res: Response, next: NextFunction) => {
+            res.writeHead(202, { 'Content-Type': 'text/plain' });
+            next();
+          },
+          middleware,
+        );
+        app.use(
+          (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+            // an error handler that marks what it has logged
+            (err as { logged?: boolean }).logged = true;
+            errors.push(err);
+            res.end('answered early');
+          },
+        );
       },
     );
     const forged = delivery(profile(1), { secret: OTHER_SECRET });
